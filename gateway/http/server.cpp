@@ -1,0 +1,244 @@
+#include "gateway/http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace custbridge::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using token = asio::as_tuple_t<asio::use_awaitable_t<>>;
+using tcp_stream = token::as_default_on_t<beast::tcp_stream>;
+using tcp_acceptor = token::as_default_on_t<tcp::acceptor>;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// One live connection. `busy` is true from the first byte of a request until its
+// response is written, so a graceful shutdown can close the idle ones at once.
+struct connection {
+  explicit connection(tcp::socket socket) : stream(std::move(socket)) {}
+  tcp_stream stream;
+  bool busy = false;  // only touched on the connection's strand
+};
+
+}  // namespace
+
+struct server::impl {
+  impl(server_options o, handler h) : options(std::move(o)), handler_(std::move(h)), acceptor(ioc), signals(ioc), drain_timer(ioc) {}
+
+  server_options options;
+  handler handler_;
+  asio::io_context ioc;
+  tcp_acceptor acceptor;
+  asio::signal_set signals;
+  asio::steady_timer drain_timer;
+  std::atomic<bool> stopping{false};
+
+  std::mutex connections_mutex;
+  std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections;
+  std::uint64_t next_connection_id = 0;
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve_connection(std::shared_ptr<connection> conn, std::uint64_t id);
+  asio::awaitable<bool> write(tcp_stream& stream, response res, unsigned version, bool keep_alive);
+  void begin_drain();
+  void forget(std::uint64_t id);
+};
+
+asio::awaitable<void> server::impl::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc));
+    if (stopping) co_return;
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      continue;  // e.g. EMFILE; keep serving the connections we have
+    }
+    auto conn = std::make_shared<connection>(std::move(socket));
+    std::uint64_t id;
+    {
+      std::lock_guard lock(connections_mutex);
+      id = next_connection_id++;
+      connections.emplace(id, conn);
+    }
+    asio::co_spawn(conn->stream.get_executor(), serve_connection(conn, id), asio::detached);
+  }
+}
+
+asio::awaitable<bool> server::impl::write(tcp_stream& stream, response res, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+  for (auto& [name, value] : res.headers) out.set(name, value);
+  out.body() = std::move(res.body);
+  out.keep_alive(keep_alive && res.keep_alive && !stopping);
+  out.prepare_payload();
+  stream.expires_after(options.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, out);
+  co_return !ec && out.keep_alive();
+}
+
+asio::awaitable<void> server::impl::serve_connection(std::shared_ptr<connection> conn, std::uint64_t id) {
+  auto& stream = conn->stream;
+  beast::flat_buffer buffer;
+  std::string remote;
+  {
+    boost::system::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    if (!ec) remote = ep.address().to_string();
+  }
+  for (;;) {
+    if (stopping) break;
+    if (buffer.size() == 0) {
+      // Keep-alive wait: only the idle timeout applies until the next request starts.
+      stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096));
+      if (ec) break;
+      buffer.commit(n);
+    }
+    conn->busy = true;
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
+    parser.body_limit(options.body_limit);
+    stream.expires_after(options.read_timeout);
+    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser);
+    if (ec) {
+      std::optional<response> rejection;
+      const bool protocol_error = ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+      if (ec == bhttp::error::body_limit)
+        rejection = handler_.on_error(413, "request body exceeds the limit of " + std::to_string(options.body_limit) + " bytes");
+      else if (ec == bhttp::error::header_limit)
+        rejection = handler_.on_error(431, "request headers exceed the limit of " + std::to_string(options.header_limit) + " bytes");
+      else if (protocol_error && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+        rejection = handler_.on_error(400, "malformed HTTP request");
+      // Timeouts, resets and a client closing mid-request end the connection silently.
+      if (rejection) co_await write(stream, std::move(*rejection), 11, false);
+      break;
+    }
+    auto& in = parser.get();
+    request req;
+    req.method = std::string(in.method_string());
+    req.target = std::string(in.target());
+    req.remote_address = remote;
+    req.headers.reserve(std::distance(in.begin(), in.end()));
+    for (const auto& field : in) req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    req.body = std::move(in.body());
+    const bool keep_alive = in.keep_alive();
+    const unsigned version = in.version();
+
+    response res;
+    try {
+      res = co_await handler_.handle(std::move(req));
+    } catch (const std::exception& e) {
+      std::cerr << R"({"level":"error","msg":"handler threw","what":")" << e.what() << "\"}\n";
+      res = handler_.on_error(500, "internal error");
+    }
+    const bool again = co_await write(stream, std::move(res), version, keep_alive);
+    conn->busy = false;
+    if (!again) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);
+  forget(id);
+}
+
+void server::impl::forget(std::uint64_t id) {
+  bool last = false;
+  {
+    std::lock_guard lock(connections_mutex);
+    connections.erase(id);
+    last = connections.empty();
+  }
+  if (last && stopping) asio::post(ioc, [this] { drain_timer.cancel(); });
+}
+
+void server::impl::begin_drain() {
+  if (stopping.exchange(true)) return;
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  signals.cancel(ignored);
+  std::vector<std::shared_ptr<connection>> live;
+  {
+    std::lock_guard lock(connections_mutex);
+    for (auto& [id, weak] : connections)
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+  }
+  for (auto& c : live) {
+    // Idle connections close now; busy ones finish their request and then close.
+    asio::post(c->stream.get_executor(), [c] {
+      if (!c->busy) c->stream.cancel();
+    });
+  }
+  if (live.empty()) return;
+  drain_timer.expires_after(options.drain_timeout);
+  drain_timer.async_wait([this](boost::system::error_code ec) {
+    if (!ec) {
+      std::cerr << R"({"level":"warn","msg":"drain timeout reached; abandoning in-flight requests"})" << "\n";
+      ioc.stop();
+    }
+  });
+}
+
+server::server(server_options options, handler h) : impl_(std::make_unique<impl>(std::move(options), std::move(h))) {}
+server::~server() = default;
+
+void server::listen() {
+  auto& a = impl_->acceptor;
+  tcp::endpoint ep{asio::ip::make_address(impl_->options.address), impl_->options.port};
+  a.open(ep.protocol());
+  a.set_option(asio::socket_base::reuse_address(true));
+  a.bind(ep);
+  a.listen(asio::socket_base::max_listen_connections);
+}
+
+std::uint16_t server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void server::run(bool install_signal_handlers) {
+  auto& i = *impl_;
+  if (install_signal_handlers) {
+    i.signals.add(SIGINT);
+    i.signals.add(SIGTERM);
+    i.signals.async_wait([this](boost::system::error_code ec, int) {
+      if (!ec) stop();
+    });
+  }
+  asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
+  unsigned n = i.options.threads ? i.options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < n; ++t) pool.emplace_back([&i] { i.ioc.run(); });
+  i.ioc.run();
+  for (auto& t : pool) t.join();
+}
+
+void server::stop() {
+  asio::post(impl_->ioc, [i = impl_.get()] { i->begin_drain(); });
+}
+
+}  // namespace custbridge::http

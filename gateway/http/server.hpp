@@ -1,0 +1,64 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "gateway/http/message.hpp"
+
+namespace custbridge::http {
+
+struct server_options {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks an ephemeral port; see server::port()
+  unsigned threads = 0;       // 0 means one per core
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};   // to receive one whole request once it has started
+  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{10'000};
+  std::chrono::milliseconds drain_timeout{10'000};  // graceful shutdown budget for in-flight requests
+};
+
+// What the server calls. Both functions may run concurrently on any server thread.
+struct handler {
+  // Produces the response for one parsed request. Exceptions escaping it become a
+  // bare 500 from on_error(500, ...) and are reported to stderr; handlers should
+  // catch their own and answer in their own error format.
+  std::function<boost::asio::awaitable<response>(request)> handle;
+  // Produces the response for a request the server itself rejects before any
+  // handler sees it (400 malformed, 413 body too large, 431 headers too large).
+  std::function<response(int status, std::string_view message)> on_error;
+};
+
+// An HTTP/1.1 keep-alive server: one io_context run by `threads` threads, one
+// coroutine per connection, size limits and timeouts from server_options.
+class server {
+ public:
+  server(server_options options, handler h);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds and listens. Throws std::system_error if the address cannot be bound.
+  void listen();
+  // The bound port (after listen()).
+  std::uint16_t port() const;
+  // Serves until stop() or SIGINT/SIGTERM (if install_signal_handlers), then
+  // drains: stops accepting, lets in-flight requests finish for up to
+  // drain_timeout, closes idle connections, and returns.
+  void run(bool install_signal_handlers = true);
+  // Thread-safe; may be called from any thread or a handler.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace custbridge::http
