@@ -1,0 +1,232 @@
+#include "app/commands.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "common/crypto.hpp"
+#include "common/log.hpp"
+#include "config/gateway_config.hpp"
+#include "gateway/api/customer_json.hpp"
+#include "gateway/api/gateway_handler.hpp"
+#include "gateway/auth/api_keys.hpp"
+#include "gateway/backends/local/sqlite_store.hpp"
+#include "gateway/http/server.hpp"
+
+namespace custbridge::app {
+namespace {
+
+bool wants_help(const std::vector<std::string>& args) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") return true;
+  return false;
+}
+
+// Reads "--name value" pairs; positional arguments are returned in order.
+struct parsed_args {
+  std::vector<std::pair<std::string, std::string>> options;
+  std::vector<std::string> positional;
+  std::string error;
+
+  std::optional<std::string> get(const std::string& name) const {
+    for (const auto& [k, v] : options)
+      if (k == name) return v;
+    return std::nullopt;
+  }
+};
+
+parsed_args parse(const std::vector<std::string>& args, const std::vector<std::string>& known) {
+  parsed_args out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a.rfind("--", 0) != 0) {
+      out.positional.push_back(a);
+      continue;
+    }
+    if (std::find(known.begin(), known.end(), a) == known.end()) {
+      out.error = "unknown option '" + a + "'";
+      return out;
+    }
+    if (i + 1 >= args.size()) {
+      out.error = "option '" + a + "' needs a value";
+      return out;
+    }
+    out.options.emplace_back(a, args[++i]);
+  }
+  return out;
+}
+
+std::optional<config::gateway_config> load_or_report(const std::string& path) {
+  auto cfg = config::load_gateway_config(path);
+  if (cfg) return std::move(*cfg);
+  for (const auto& d : cfg.error()) std::cerr << d.to_string() << "\n";
+  std::cerr << path << ": " << cfg.error().size() << " problem(s) found\n";
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_serve(const std::vector<std::string>& args) {
+  if (wants_help(args)) {
+    std::cout << "Usage: custbridge serve --config FILE [--port N] [--address ADDR]\n\n"
+                 "Serves the canonical customer API. --port and --address override the config; --port 0 picks a\n"
+                 "free port. Prints one JSON line with the URL once listening. SIGINT/SIGTERM drain and exit 0.\n";
+    return 0;
+  }
+  auto a = parse(args, {"--config", "--port", "--address"});
+  if (!a.error.empty() || !a.get("--config")) {
+    std::cerr << "custbridge serve: " << (a.error.empty() ? "--config FILE is required" : a.error) << "\n";
+    return 2;
+  }
+  auto cfg = load_or_report(*a.get("--config"));
+  if (!cfg) return 2;
+  if (auto port = a.get("--port")) {
+    try {
+      const int p = std::stoi(*port);
+      if (p < 0 || p > 65535) throw std::out_of_range("port");
+      cfg->server.port = static_cast<std::uint16_t>(p);
+    } catch (const std::exception&) {
+      std::cerr << "custbridge serve: --port must be 0-65535\n";
+      return 2;
+    }
+  }
+  if (auto address = a.get("--address")) cfg->server.address = *address;
+
+  auto context = std::make_shared<api::gateway_context>(api::gateway_context{*cfg, auth::key_ring(cfg->api_keys), {}});
+  try {
+    std::shared_ptr<backends::sqlite_store> local;
+    for (const auto& [id, store] : cfg->stores) {
+      if (store.backend == "local") {
+        if (!local) local = std::make_shared<backends::sqlite_store>(cfg->state.sqlite_path);
+        context->backends.emplace(id, local);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "custbridge serve: " << e.what() << "\n";
+    return 1;
+  }
+
+  http::server_options options;
+  options.address = cfg->server.address;
+  options.port = cfg->server.port;
+  options.threads = cfg->server.threads;
+  options.body_limit = cfg->server.body_limit_bytes;
+  options.header_limit = cfg->server.header_limit_bytes;
+  options.read_timeout = cfg->server.read_timeout;
+  options.idle_timeout = cfg->server.idle_timeout;
+  options.write_timeout = cfg->server.write_timeout;
+  options.drain_timeout = cfg->server.drain_timeout;
+  http::server server(options, api::make_gateway_handler(context));
+  try {
+    server.listen();
+  } catch (const std::exception& e) {
+    std::cerr << "custbridge serve: cannot listen on " << options.address << ":" << options.port << ": " << e.what() << "\n";
+    return 1;
+  }
+  const std::string host = options.address.find(':') != std::string::npos ? "[" + options.address + "]" : options.address;
+  log_line(R"({"event":"listening","url":"http://)" + json_escape(host) + ":" + std::to_string(server.port()) +
+           R"(","stores":)" + std::to_string(cfg->stores.size()) + "}");
+  server.run();
+  log_line(R"({"event":"stopped"})");
+  return 0;
+}
+
+int run_check_config(const std::vector<std::string>& args) {
+  if (wants_help(args) || args.size() != 1) {
+    (args.size() == 1 ? std::cout : std::cerr) << "Usage: custbridge check-config FILE\n\n"
+                                                  "Validates FILE and prints every problem as file:line:col: path: message.\n"
+                                                  "Exits 0 if the file is valid, 1 otherwise.\n";
+    return wants_help(args) ? 0 : 2;
+  }
+  auto cfg = load_or_report(args[0]);
+  if (!cfg) return 1;
+  std::cout << args[0] << ": OK (" << cfg->stores.size() << " store(s), " << cfg->api_keys.size() << " API key(s))\n";
+  return 0;
+}
+
+int run_gen_key(const std::vector<std::string>& args) {
+  if (wants_help(args)) {
+    std::cout << "Usage: custbridge gen-key [--name NAME] [--store STORE]\n\n"
+                 "Prints a new API key (shown once; it is not stored anywhere) and the api_keys entry, holding only\n"
+                 "its SHA-256, to paste into the config.\n";
+    return 0;
+  }
+  auto a = parse(args, {"--name", "--store"});
+  if (!a.error.empty() || !a.positional.empty()) {
+    std::cerr << "custbridge gen-key: " << (a.error.empty() ? "unexpected argument '" + a.positional[0] + "'" : a.error) << "\n";
+    return 2;
+  }
+  const auto key = auth::generate_key();
+  std::cout << "key:    " << key << "\n"
+            << "sha256: " << sha256_hex(key) << "\n\n"
+            << "api_keys:\n"
+            << "  - name: " << a.get("--name").value_or("my-key") << "\n"
+            << "    sha256: " << sha256_hex(key) << "\n"
+            << "    stores: [" << a.get("--store").value_or("\"*\"") << "]\n"
+            << "    scopes: [\"customers:read\", \"customers:write\"]\n";
+  return 0;
+}
+
+int run_import(const std::vector<std::string>& args) {
+  if (wants_help(args)) {
+    std::cout << "Usage: custbridge import --config FILE --store STORE CUSTOMERS.json\n\n"
+                 "Adds customers to a local store. CUSTOMERS.json is an array of canonical customer objects, each\n"
+                 "optionally with \"ordersCount\". Every entry is validated as a POST body is; customers whose email\n"
+                 "already exists are reported and skipped. Exits 1 if any entry was rejected.\n";
+    return 0;
+  }
+  auto a = parse(args, {"--config", "--store"});
+  if (!a.error.empty() || !a.get("--config") || !a.get("--store") || a.positional.size() != 1) {
+    std::cerr << "custbridge import: " << (a.error.empty() ? "needs --config, --store and one JSON file" : a.error) << "\n";
+    return 2;
+  }
+  auto cfg = load_or_report(*a.get("--config"));
+  if (!cfg) return 2;
+  const auto store = *a.get("--store");
+  auto it = cfg->stores.find(store);
+  if (it == cfg->stores.end() || it->second.backend != "local") {
+    std::cerr << "custbridge import: '" << store << "' is not a local store in " << *a.get("--config") << "\n";
+    return 2;
+  }
+  std::ifstream in(a.positional[0], std::ios::binary);
+  if (!in) {
+    std::cerr << "custbridge import: cannot open " << a.positional[0] << "\n";
+    return 2;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  rapidjson::Document doc;
+  doc.Parse(text.str().c_str(), text.str().size());
+  if (doc.HasParseError() || !doc.IsArray()) {
+    std::cerr << "custbridge import: " << a.positional[0] << ": expected a JSON array"
+              << (doc.HasParseError() ? std::string(" (") + rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
+                                            std::to_string(doc.GetErrorOffset()) + ")"
+                                      : "")
+              << "\n";
+    return 2;
+  }
+  backends::sqlite_store db(cfg->state.sqlite_path);
+  int created = 0, rejected = 0;
+  for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {
+    const std::string where = "[" + std::to_string(i) + "]";
+    auto input = api::parse_customer_import(doc[i], where);
+    auto outcome = input ? db.create_sync(store, *input) : api::result<domain::customer>(input.error());
+    if (outcome) {
+      ++created;
+      std::cout << where << " created " << outcome->id << " " << outcome->email << "\n";
+      continue;
+    }
+    ++rejected;
+    std::cerr << where << " rejected: " << outcome.error().message << "\n";
+    for (const auto& d : outcome.error().details) std::cerr << "  " << d.field << ": " << d.reason << "\n";
+  }
+  std::cout << "imported " << created << ", rejected " << rejected << "\n";
+  return rejected ? 1 : 0;
+}
+
+}  // namespace custbridge::app

@@ -1,0 +1,126 @@
+#include "gateway/api/errors.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace custbridge::api {
+
+int status_of(error_kind kind) {
+  switch (kind) {
+    case error_kind::bad_request:
+    case error_kind::validation_error: return 400;
+    case error_kind::unauthorized: return 401;
+    case error_kind::forbidden: return 403;
+    case error_kind::not_found: return 404;
+    case error_kind::method_not_allowed: return 405;
+    case error_kind::conflict: return 409;
+    case error_kind::payload_too_large: return 413;
+    case error_kind::unsupported_media_type: return 415;
+    case error_kind::headers_too_large: return 431;
+    case error_kind::rate_limited: return 429;
+    case error_kind::internal: return 500;
+    case error_kind::upstream_error: return 502;
+    case error_kind::unavailable: return 503;
+    case error_kind::upstream_timeout: return 504;
+  }
+  return 500;
+}
+
+std::string_view code_of(error_kind kind) {
+  switch (kind) {
+    case error_kind::bad_request: return "BAD_REQUEST";
+    case error_kind::validation_error: return "VALIDATION_ERROR";
+    case error_kind::unauthorized: return "UNAUTHORIZED";
+    case error_kind::forbidden: return "FORBIDDEN";
+    case error_kind::not_found: return "NOT_FOUND";
+    case error_kind::method_not_allowed: return "METHOD_NOT_ALLOWED";
+    case error_kind::conflict: return "CONFLICT";
+    case error_kind::payload_too_large: return "PAYLOAD_TOO_LARGE";
+    case error_kind::unsupported_media_type: return "UNSUPPORTED_MEDIA_TYPE";
+    case error_kind::headers_too_large: return "HEADERS_TOO_LARGE";
+    case error_kind::rate_limited: return "RATE_LIMITED";
+    case error_kind::internal: return "INTERNAL";
+    case error_kind::upstream_error: return "UPSTREAM_ERROR";
+    case error_kind::unavailable: return "UNAVAILABLE";
+    case error_kind::upstream_timeout: return "UPSTREAM_TIMEOUT";
+  }
+  return "INTERNAL";
+}
+
+api_error make_error(error_kind kind, std::string message) {
+  api_error e;
+  e.kind = kind;
+  e.message = std::move(message);
+  return e;
+}
+
+api_error validation_failed(std::vector<field_error> details) {
+  api_error e;
+  e.kind = error_kind::validation_error;
+  e.message = details.size() == 1 ? details.front().field + ": " + details.front().reason
+                                  : std::to_string(details.size()) + " fields are invalid";
+  e.details = std::move(details);
+  return e;
+}
+
+http::response to_response(const api_error& error, std::string_view request_id) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  const auto code = code_of(error.kind);
+  w.Key("code");
+  w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  w.Key("message");
+  w.String(error.message.c_str(), static_cast<rapidjson::SizeType>(error.message.size()));
+  if (!error.details.empty()) {
+    w.Key("details");
+    w.StartArray();
+    for (const auto& d : error.details) {
+      w.StartObject();
+      w.Key("field");
+      w.String(d.field.c_str(), static_cast<rapidjson::SizeType>(d.field.size()));
+      w.Key("reason");
+      w.String(d.reason.c_str(), static_cast<rapidjson::SizeType>(d.reason.size()));
+      w.EndObject();
+    }
+    w.EndArray();
+  } else if (!error.required_scope.empty()) {
+    w.Key("details");
+    w.StartObject();
+    w.Key("required");
+    w.String(error.required_scope.c_str(), static_cast<rapidjson::SizeType>(error.required_scope.size()));
+    w.EndObject();
+  }
+  if (!request_id.empty()) {
+    w.Key("requestId");
+    w.String(request_id.data(), static_cast<rapidjson::SizeType>(request_id.size()));
+  }
+  w.EndObject();
+  w.EndObject();
+
+  http::response res;
+  res.status = status_of(error.kind);
+  res.set("Content-Type", "application/json");
+  if (!error.allow.empty()) res.set("Allow", error.allow);
+  if (error.retry_after_seconds) res.set("Retry-After", std::to_string(*error.retry_after_seconds));
+  if (error.kind == error_kind::unauthorized) res.set("WWW-Authenticate", "Bearer");
+  res.body.assign(buf.GetString(), buf.GetSize());
+  return res;
+}
+
+http::response protocol_error_response(int status, std::string_view message) {
+  error_kind kind = error_kind::internal;
+  switch (status) {
+    case 400: kind = error_kind::bad_request; break;
+    case 413: kind = error_kind::payload_too_large; break;
+    case 431: kind = error_kind::headers_too_large; break;
+    default: break;
+  }
+  auto res = to_response(make_error(kind, std::string(message)), {});
+  res.keep_alive = false;  // the server cannot trust the rest of a stream it rejected
+  return res;
+}
+
+}  // namespace custbridge::api

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/http/message.hpp"
+
+namespace custbridge::api {
+
+// The canonical error codes. Each has exactly one HTTP status (see status_of).
+enum class error_kind {
+  bad_request,             // 400 BAD_REQUEST: malformed JSON or query
+  validation_error,        // 400 VALIDATION_ERROR: field rules
+  unauthorized,            // 401 UNAUTHORIZED
+  forbidden,               // 403 FORBIDDEN
+  not_found,               // 404 NOT_FOUND
+  method_not_allowed,      // 405 METHOD_NOT_ALLOWED (with Allow)
+  conflict,                // 409 CONFLICT
+  payload_too_large,       // 413 PAYLOAD_TOO_LARGE
+  unsupported_media_type,  // 415 UNSUPPORTED_MEDIA_TYPE
+  headers_too_large,       // 431 HEADERS_TOO_LARGE
+  rate_limited,            // 429 RATE_LIMITED (with Retry-After)
+  internal,                // 500 INTERNAL
+  upstream_error,          // 502 UPSTREAM_ERROR
+  unavailable,             // 503 UNAVAILABLE
+  upstream_timeout,        // 504 UPSTREAM_TIMEOUT
+};
+
+struct field_error {
+  std::string field;  // canonical path, e.g. "addresses[0].postalCode"
+  std::string reason;
+};
+
+struct api_error {
+  error_kind kind = error_kind::internal;
+  std::string message;
+  std::vector<field_error> details;
+  std::optional<int> retry_after_seconds;  // RATE_LIMITED, UNAVAILABLE
+  std::string allow;                       // METHOD_NOT_ALLOWED: the Allow header value
+  std::string required_scope;              // FORBIDDEN: emitted as details.required
+};
+
+template <class T>
+using result = boost::system::result<T, api_error>;
+
+int status_of(error_kind kind);
+std::string_view code_of(error_kind kind);
+
+api_error make_error(error_kind kind, std::string message);
+api_error validation_failed(std::vector<field_error> details);
+
+// The single place an error becomes an HTTP response: the status, the
+// {"error":{"code","message","details"?,"requestId"}} body, and the headers
+// (Allow, Retry-After) the error calls for.
+http::response to_response(const api_error& error, std::string_view request_id);
+
+// From the server's own protocol rejections (400/413/431/500) to the envelope.
+http::response protocol_error_response(int status, std::string_view message);
+
+}  // namespace custbridge::api

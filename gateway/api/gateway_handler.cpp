@@ -1,0 +1,172 @@
+#include "gateway/api/gateway_handler.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include "common/ids.hpp"
+#include "common/log.hpp"
+#include "common/timestamp.hpp"
+#include "gateway/api/customer_handlers.hpp"
+#include "gateway/api/router.hpp"
+
+namespace custbridge::api {
+namespace {
+
+using context_ptr = std::shared_ptr<const gateway_context>;
+
+// A client-supplied X-Request-Id is kept if it is short and plain; otherwise we make one.
+std::string request_id_for(const http::request& req) {
+  auto given = req.header("x-request-id");
+  const bool usable = !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
+  });
+  return usable ? std::string(given) : new_uuid_v4();
+}
+
+bool is_json_content_type(std::string_view content_type) {
+  const auto semicolon = content_type.find(';');
+  auto media = content_type.substr(0, semicolon);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  std::string lowered(media);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  return lowered == "application/json";
+}
+
+http::response plain_json(int status, std::string body) {
+  http::response res;
+  res.status = status;
+  res.set("Content-Type", "application/json");
+  res.body = std::move(body);
+  return res;
+}
+
+struct request_outcome {
+  result<http::response> response;
+  std::string store_id;
+  std::string key_name;
+};
+
+boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::request& req) {
+  const auto route = match_route(req.path());
+  const std::string& method = req.method;
+  auto reject = [](error_kind kind, std::string message) { return request_outcome{make_error(kind, std::move(message)), {}, {}}; };
+
+  if (route.kind == route_kind::not_found)
+    co_return reject(error_kind::not_found, "No route for " + method + " " + std::string(req.path()));
+
+  const bool is_get = method == "GET" || method == "HEAD";
+  if (route.kind == route_kind::healthz || route.kind == route_kind::readyz) {
+    if (!is_get) {
+      auto e = make_error(error_kind::method_not_allowed, "Method " + method + " is not allowed here");
+      e.allow = std::string(allowed_methods(route.kind));
+      co_return request_outcome{e, {}, {}};
+    }
+    if (route.kind == route_kind::healthz) co_return request_outcome{plain_json(200, R"({"status":"ok"})"), {}, {}};
+    for (const auto& [store, backend] : ctx->backends) {
+      if (!backend->ready()) {
+        auto e = make_error(error_kind::unavailable, "Store '" + store + "' is not ready");
+        e.retry_after_seconds = 1;
+        co_return request_outcome{e, {}, {}};
+      }
+    }
+    co_return request_outcome{plain_json(200, R"({"status":"ready"})"), {}, {}};
+  }
+
+  auth::permission need;
+  if (route.kind == route_kind::customers && method == "GET") need = auth::permission::read;
+  else if (route.kind == route_kind::customers && method == "POST") need = auth::permission::write;
+  else if (route.kind == route_kind::customer && method == "GET") need = auth::permission::read;
+  else if (route.kind == route_kind::customer && (method == "PUT" || method == "PATCH")) need = auth::permission::write;
+  else if (route.kind == route_kind::customer && method == "DELETE") need = auth::permission::remove;
+  else {
+    auto e = make_error(error_kind::method_not_allowed, "Method " + method + " is not allowed here");
+    e.allow = std::string(allowed_methods(route.kind));
+    co_return request_outcome{e, route.store_id, {}};
+  }
+
+  auto key = ctx->keys.authorize(req, route.store_id, need);
+  if (!key) co_return request_outcome{key.error(), route.store_id, {}};
+  request_outcome out{make_error(error_kind::internal, "unreachable"), route.store_id, (*key)->name};
+
+  auto backend_it = ctx->backends.find(route.store_id);
+  if (backend_it == ctx->backends.end()) {
+    out.response = make_error(error_kind::not_found, "Store '" + route.store_id + "' not found");
+    co_return out;
+  }
+  auto& backend = *backend_it->second;
+
+  if (method == "POST" || method == "PUT" || method == "PATCH") {
+    if (!is_json_content_type(req.header("content-type"))) {
+      out.response = make_error(error_kind::unsupported_media_type, "Content-Type must be application/json");
+      co_return out;
+    }
+  }
+  const int depth = ctx->config.server.max_json_depth;
+  if (route.kind == route_kind::customers) {
+    if (method == "GET")
+      out.response = co_await list_customers(backend, route.store_id, std::string(req.query()));
+    else
+      out.response = co_await create_customer(backend, route.store_id, req.body, depth);
+    co_return out;
+  }
+  if (!is_uuid(route.customer_id)) {
+    out.response = make_error(error_kind::not_found, "Customer '" + route.customer_id + "' not found");
+    co_return out;
+  }
+  if (!req.query().empty()) {
+    out.response = make_error(error_kind::bad_request, "This endpoint takes no query parameters");
+    co_return out;
+  }
+  if (method == "GET")
+    out.response = co_await get_customer(backend, route.store_id, route.customer_id);
+  else if (method == "DELETE")
+    out.response = co_await delete_customer(backend, route.store_id, route.customer_id);
+  else
+    out.response = co_await update_customer(backend, route.store_id, route.customer_id, req.body, depth);
+  co_return out;
+}
+
+void access_log(const http::request& req, const std::string& request_id, const request_outcome& outcome, int status,
+                std::chrono::steady_clock::duration took) {
+  const double ms = std::chrono::duration<double, std::milli>(took).count();
+  std::string line = R"({"ts":")" + format_iso8601_ms(now_millis()) + R"(","level":"info","msg":"request","requestId":")" +
+                     json_escape(request_id) + R"(","method":")" + json_escape(req.method) + R"(","path":")" +
+                     json_escape(req.path()) + R"(","status":)" + std::to_string(status);
+  if (!outcome.store_id.empty()) line += R"(,"store":")" + json_escape(outcome.store_id) + "\"";
+  if (!outcome.key_name.empty()) line += R"(,"key":")" + json_escape(outcome.key_name) + "\"";
+  char took_text[32];
+  std::snprintf(took_text, sizeof took_text, "%.3f", ms);
+  line += R"(,"durationMs":)" + std::string(took_text) + R"(,"remote":")" + json_escape(req.remote_address) + "\"}";
+  log_line(line);
+}
+
+boost::asio::awaitable<http::response> handle_request(context_ptr ctx, http::request req) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string request_id = request_id_for(req);
+  request_outcome outcome{make_error(error_kind::internal, "Internal error"), {}, {}};
+  try {
+    outcome = co_await dispatch(ctx, req);
+  } catch (const std::exception& e) {
+    // Bugs end here: logged with detail, answered without it.
+    log_line(R"({"level":"error","msg":"unhandled exception","requestId":")" + json_escape(request_id) + R"(","what":")" +
+             json_escape(e.what()) + "\"}");
+    outcome.response = make_error(error_kind::internal, "Internal error");
+  }
+  http::response res = outcome.response ? std::move(*outcome.response) : to_response(outcome.response.error(), request_id);
+  res.set("X-Request-Id", request_id);
+  if (req.method == "HEAD") res.body.clear();
+  access_log(req, request_id, outcome, res.status, std::chrono::steady_clock::now() - started);
+  co_return res;
+}
+
+}  // namespace
+
+http::handler make_gateway_handler(std::shared_ptr<const gateway_context> context) {
+  http::handler h;
+  h.handle = [context](http::request req) { return handle_request(context, std::move(req)); };
+  h.on_error = [](int status, std::string_view message) { return protocol_error_response(status, message); };
+  return h;
+}
+
+}  // namespace custbridge::api

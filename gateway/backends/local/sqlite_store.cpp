@@ -1,0 +1,571 @@
+#include "gateway/backends/local/sqlite_store.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/ids.hpp"
+#include "common/timestamp.hpp"
+
+namespace custbridge::backends {
+namespace {
+
+using api::error_kind;
+using api::make_error;
+
+// Each entry moves the schema from version i to i + 1. Never edit a shipped entry: append.
+const char* const migrations[] = {
+    R"sql(
+CREATE TABLE customers (
+  id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL,
+  email TEXT NOT NULL,
+  email_folded TEXT NOT NULL,
+  name TEXT,
+  phone TEXT,
+  marketing_opt_in INTEGER NOT NULL DEFAULT 0,
+  default_address_id TEXT,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  orders_count INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE UNIQUE INDEX customers_live_email ON customers(store_id, email_folded) WHERE deleted_at IS NULL;
+CREATE INDEX customers_store_created ON customers(store_id, created_at, id);
+CREATE TABLE addresses (
+  id TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL REFERENCES customers(id),
+  position INTEGER NOT NULL,
+  first_name TEXT,
+  last_name TEXT,
+  company TEXT,
+  address1 TEXT NOT NULL,
+  address2 TEXT,
+  city TEXT NOT NULL,
+  region TEXT,
+  postal_code TEXT NOT NULL,
+  country TEXT NOT NULL,
+  phone TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX addresses_customer ON addresses(customer_id, position);
+)sql",
+};
+
+std::string fold_email(std::string_view email) {
+  std::string out(email);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// A prepared statement that finalizes itself. Binding is 1-based, as in SQLite.
+class statement {
+ public:
+  statement(sqlite3* db, std::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+  }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  statement& bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  statement& bind(int i, const std::optional<std::string>& v) {
+    if (v)
+      bind(i, std::string_view(*v));
+    else
+      sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+
+  // True while there is a row; throws on errors other than constraint violations,
+  // which it reports through `constraint_failed`.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_CONSTRAINT) {
+      constraint_failed = true;
+      return false;
+    }
+    throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+  }
+  void run() {
+    while (step()) {
+    }
+  }
+
+  std::string text(int col) const {
+    auto p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  std::optional<std::string> optional_text(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return text(col);
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+  bool constraint_failed = false;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw std::runtime_error("sqlite: " + text);
+  }
+}
+
+// Rolls back unless committed, so an early return or exception never leaves a transaction open.
+class transaction {
+ public:
+  explicit transaction(sqlite3* db) : db_(db) { exec(db_, "BEGIN IMMEDIATE"); }
+  ~transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    exec(db_, "COMMIT");
+    done_ = true;
+  }
+
+ private:
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+std::string metadata_to_json(const std::map<std::string, std::string>& metadata) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  for (const auto& [k, v] : metadata) {
+    w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  }
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+std::map<std::string, std::string> metadata_from_json(const std::string& text) {
+  std::map<std::string, std::string> out;
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  if (doc.HasParseError() || !doc.IsObject()) return out;
+  for (const auto& m : doc.GetObject())
+    if (m.value.IsString()) out.emplace(m.name.GetString(), m.value.GetString());
+  return out;
+}
+
+constexpr std::string_view customer_columns =
+    "id, store_id, email, name, phone, marketing_opt_in, default_address_id, metadata, orders_count, created_at, updated_at";
+
+domain::customer read_customer(const statement& s) {
+  domain::customer c;
+  c.id = s.text(0);
+  c.store_id = s.text(1);
+  c.email = s.text(2);
+  c.name = s.optional_text(3);
+  c.phone = s.optional_text(4);
+  c.marketing_opt_in = s.integer(5) != 0;
+  c.default_address_id = s.optional_text(6);
+  c.metadata = metadata_from_json(s.text(7));
+  c.orders_count = s.integer(8);
+  c.created_at = s.text(9);
+  c.updated_at = s.text(10);
+  return c;
+}
+
+constexpr std::string_view address_columns =
+    "id, customer_id, first_name, last_name, company, address1, address2, city, region, postal_code, country, phone, "
+    "created_at, updated_at";
+
+domain::address read_address(const statement& s) {
+  domain::address a;
+  a.id = s.text(0);
+  a.first_name = s.optional_text(2);
+  a.last_name = s.optional_text(3);
+  a.company = s.optional_text(4);
+  a.address1 = s.text(5);
+  a.address2 = s.optional_text(6);
+  a.city = s.text(7);
+  a.region = s.optional_text(8);
+  a.postal_code = s.text(9);
+  a.country = s.text(10);
+  a.phone = s.optional_text(11);
+  a.created_at = s.text(12);
+  a.updated_at = s.text(13);
+  return a;
+}
+
+// Loads the addresses of the given customers, in position order, and sets isDefault.
+void attach_addresses(sqlite3* db, std::vector<domain::customer>& customers) {
+  if (customers.empty()) return;
+  std::string sql = "SELECT " + std::string(address_columns) + " FROM addresses WHERE customer_id IN (";
+  for (std::size_t i = 0; i < customers.size(); ++i) sql += i ? ",?" : "?";
+  sql += ") ORDER BY customer_id, position";
+  statement s(db, sql);
+  std::unordered_map<std::string, domain::customer*> by_id;
+  for (std::size_t i = 0; i < customers.size(); ++i) {
+    s.bind(static_cast<int>(i + 1), std::string_view(customers[i].id));
+    by_id.emplace(customers[i].id, &customers[i]);
+  }
+  while (s.step()) {
+    auto* owner = by_id.at(s.text(1));
+    auto a = read_address(s);
+    a.is_default = owner->default_address_id == a.id;
+    owner->addresses.push_back(std::move(a));
+  }
+}
+
+std::optional<domain::customer> load_live(sqlite3* db, const std::string& store_id, const std::string& id) {
+  statement s(db, "SELECT " + std::string(customer_columns) +
+                      " FROM customers WHERE store_id = ? AND id = ? AND deleted_at IS NULL");
+  s.bind(1, store_id).bind(2, std::string_view(id));
+  if (!s.step()) return std::nullopt;
+  std::vector<domain::customer> one{read_customer(s)};
+  attach_addresses(db, one);
+  return std::move(one.front());
+}
+
+bool email_taken(sqlite3* db, const std::string& store_id, std::string_view email, const std::string& except_id) {
+  statement s(db, "SELECT id FROM customers WHERE store_id = ? AND email_folded = ? AND deleted_at IS NULL AND id <> ?");
+  s.bind(1, store_id).bind(2, fold_email(email)).bind(3, std::string_view(except_id));
+  return s.step();
+}
+
+api::api_error duplicate_email() { return make_error(error_kind::conflict, "Customer with this email already exists"); }
+api::api_error customer_not_found(const std::string& id) {
+  return make_error(error_kind::not_found, "Customer '" + id + "' not found");
+}
+
+void insert_address(sqlite3* db, const std::string& customer_id, int position, const domain::address& a) {
+  statement s(db,
+              "INSERT INTO addresses (id, customer_id, position, first_name, last_name, company, address1, address2, "
+              "city, region, postal_code, country, phone, created_at, updated_at) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, std::string_view(a.id)).bind(2, std::string_view(customer_id)).bind(3, std::int64_t{position});
+  s.bind(4, a.first_name).bind(5, a.last_name).bind(6, a.company).bind(7, std::string_view(a.address1));
+  s.bind(8, a.address2).bind(9, std::string_view(a.city)).bind(10, a.region).bind(11, std::string_view(a.postal_code));
+  s.bind(12, std::string_view(a.country)).bind(13, a.phone).bind(14, std::string_view(a.created_at));
+  s.bind(15, std::string_view(a.updated_at));
+  s.run();
+}
+
+template <class T>
+void apply(const domain::patch_field<T>& f, std::optional<T>& into) {
+  if (f.present) into = f.value;
+}
+template <class T>
+void apply(const domain::patch_field<T>& f, T& into) {
+  if (f.present && f.value) into = *f.value;
+}
+
+// Applies an address entry from a request onto an address (new or existing).
+void merge_address(const domain::address_input& in, domain::address& a) {
+  apply(in.first_name, a.first_name);
+  apply(in.last_name, a.last_name);
+  apply(in.company, a.company);
+  apply(in.address1, a.address1);
+  apply(in.address2, a.address2);
+  apply(in.city, a.city);
+  apply(in.region, a.region);
+  apply(in.postal_code, a.postal_code);
+  apply(in.country, a.country);
+  apply(in.phone, a.phone);
+}
+
+bool same_content(const domain::address& x, const domain::address& y) {
+  return x.first_name == y.first_name && x.last_name == y.last_name && x.company == y.company &&
+         x.address1 == y.address1 && x.address2 == y.address2 && x.city == y.city && x.region == y.region &&
+         x.postal_code == y.postal_code && x.country == y.country && x.phone == y.phone;
+}
+
+}  // namespace
+
+sqlite_store::sqlite_store(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot open SQLite database '" + path + "': " + message);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  exec(db_, "PRAGMA journal_mode = WAL");
+  exec(db_, "PRAGMA synchronous = NORMAL");
+  exec(db_, "PRAGMA foreign_keys = ON");
+  const int current = schema_version();
+  const int target = static_cast<int>(std::size(migrations));
+  if (current > target)
+    throw std::runtime_error("database '" + path + "' has schema version " + std::to_string(current) +
+                             ", newer than this binary supports (" + std::to_string(target) + ")");
+  for (int v = current; v < target; ++v) {
+    transaction tx(db_);
+    exec(db_, migrations[v]);
+    exec(db_, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+    tx.commit();
+  }
+}
+
+sqlite_store::~sqlite_store() { sqlite3_close(db_); }
+
+int sqlite_store::schema_version() {
+  statement s(db_, "PRAGMA user_version");
+  return s.step() ? static_cast<int>(s.integer(0)) : 0;
+}
+
+bool sqlite_store::ready() {
+  std::lock_guard lock(mutex_);
+  statement s(db_, "SELECT 1");
+  return s.step();
+}
+
+api::result<domain::customer_page> sqlite_store::list_sync(const std::string& store_id, const domain::list_query& q) {
+  std::string where = " FROM customers WHERE store_id = ?1 AND deleted_at IS NULL";
+  if (q.email) where += " AND email_folded = ?2";
+  if (q.search) where += " AND (email_folded LIKE ?3 ESCAPE '\\' OR name LIKE ?3 ESCAPE '\\' OR phone LIKE ?3 ESCAPE '\\')";
+  if (q.marketing_opt_in) where += *q.marketing_opt_in ? " AND marketing_opt_in = 1" : " AND marketing_opt_in = 0";
+  if (q.has_orders) where += *q.has_orders ? " AND orders_count > 0" : " AND orders_count = 0";
+
+  std::string pattern;
+  if (q.search) {
+    pattern = "%";
+    for (char c : *q.search) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern += "%";
+  }
+  auto bind_filters = [&](statement& s) {
+    s.bind(1, store_id);
+    if (q.email) s.bind(2, fold_email(*q.email));
+    if (q.search) s.bind(3, std::string_view(pattern));
+  };
+
+  const char* column = "created_at";
+  switch (q.sort_by) {
+    case domain::sort_field::created_at: column = "created_at"; break;
+    case domain::sort_field::updated_at: column = "updated_at"; break;
+    case domain::sort_field::name: column = "name COLLATE NOCASE"; break;
+    case domain::sort_field::email: column = "email_folded"; break;
+  }
+  const char* direction = q.descending ? " DESC" : " ASC";
+  // The id tie-breaker makes the order total, so pages never skip or repeat a customer.
+  const std::string order = std::string(" ORDER BY ") + column + direction + ", id" + direction;
+
+  std::lock_guard lock(mutex_);
+  domain::customer_page page;
+  {
+    statement count(db_, "SELECT COUNT(*)" + where);
+    bind_filters(count);
+    count.step();
+    page.total = count.integer(0);
+  }
+  statement s(db_, "SELECT " + std::string(customer_columns) + where + order + " LIMIT ?4 OFFSET ?5");
+  bind_filters(s);
+  s.bind(4, std::int64_t{q.limit}).bind(5, q.offset);
+  while (s.step()) page.items.push_back(read_customer(s));
+  attach_addresses(db_, page.items);
+  return page;
+}
+
+api::result<domain::customer> sqlite_store::get_sync(const std::string& store_id, const std::string& id) {
+  std::lock_guard lock(mutex_);
+  if (auto c = load_live(db_, store_id, id)) return std::move(*c);
+  return customer_not_found(id);
+}
+
+api::result<domain::customer> sqlite_store::create_sync(const std::string& store_id, const domain::customer_create& in) {
+  std::lock_guard lock(mutex_);
+  transaction tx(db_);
+  if (email_taken(db_, store_id, in.email, "")) return duplicate_email();
+  const auto now = format_iso8601_ms(now_millis());
+  domain::customer c;
+  c.id = new_uuid_v4();
+  c.store_id = store_id;
+  c.email = in.email;
+  c.name = in.name;
+  c.phone = in.phone;
+  c.marketing_opt_in = in.marketing_opt_in;
+  c.metadata = in.metadata;
+  c.orders_count = in.orders_count;
+  c.created_at = c.updated_at = now;
+  for (const auto& input : in.addresses) {
+    domain::address a;
+    a.id = new_uuid_v4();
+    merge_address(input, a);
+    a.created_at = a.updated_at = now;
+    if (input.is_default.value_or(false)) {
+      a.is_default = true;
+      c.default_address_id = a.id;
+    }
+    c.addresses.push_back(std::move(a));
+  }
+  statement s(db_, "INSERT INTO customers (id, store_id, email, email_folded, name, phone, marketing_opt_in, "
+                   "default_address_id, metadata, orders_count, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, std::string_view(c.id)).bind(2, store_id).bind(3, std::string_view(c.email)).bind(4, fold_email(c.email));
+  s.bind(5, c.name).bind(6, c.phone).bind(7, std::int64_t{c.marketing_opt_in}).bind(8, c.default_address_id);
+  s.bind(9, metadata_to_json(c.metadata)).bind(10, c.orders_count).bind(11, std::string_view(now)).bind(12, std::string_view(now));
+  s.run();
+  if (s.constraint_failed) return duplicate_email();  // lost a race with another process
+  for (std::size_t i = 0; i < c.addresses.size(); ++i) insert_address(db_, c.id, static_cast<int>(i), c.addresses[i]);
+  tx.commit();
+  return c;
+}
+
+api::result<domain::customer> sqlite_store::update_sync(const std::string& store_id, const std::string& id,
+                                                        const domain::customer_patch& p) {
+  std::lock_guard lock(mutex_);
+  transaction tx(db_);
+  auto found = load_live(db_, store_id, id);
+  if (!found) return customer_not_found(id);
+  domain::customer c = std::move(*found);
+  const auto now = format_iso8601_ms(now_millis());
+
+  if (p.email && fold_email(*p.email) != fold_email(c.email)) {
+    if (email_taken(db_, store_id, *p.email, c.id)) return duplicate_email();
+  }
+  if (p.email) c.email = *p.email;
+  apply(p.name, c.name);
+  apply(p.phone, c.phone);
+  if (p.marketing_opt_in) c.marketing_opt_in = *p.marketing_opt_in;
+  if (p.metadata) c.metadata = *p.metadata;
+
+  std::vector<api::field_error> problems;
+  std::optional<std::string> flagged_default;  // an address marked isDefault: true in this request
+  bool current_default_unflagged = false;      // the current default was sent with isDefault: false
+  std::vector<std::string> removed_ids;
+  if (p.addresses) {
+    std::unordered_map<std::string, const domain::address*> current;
+    for (const auto& a : c.addresses) current.emplace(a.id, &a);
+    std::unordered_set<std::string> seen;
+    std::vector<domain::address> next;
+    for (std::size_t i = 0; i < p.addresses->size(); ++i) {
+      const auto& in = (*p.addresses)[i];
+      const std::string field = "addresses[" + std::to_string(i) + "]";
+      domain::address a;
+      if (in.id) {
+        auto it = current.find(*in.id);
+        if (it == current.end()) {
+          problems.push_back({field + ".id", "is not one of this customer's addresses"});
+          continue;
+        }
+        if (!seen.insert(*in.id).second) {
+          problems.push_back({field + ".id", "appears more than once"});
+          continue;
+        }
+        a = *it->second;
+        merge_address(in, a);
+        if (!same_content(a, *it->second)) a.updated_at = now;
+        if (in.is_default == false && c.default_address_id == a.id) current_default_unflagged = true;
+      } else {
+        a.id = new_uuid_v4();
+        merge_address(in, a);
+        a.created_at = a.updated_at = now;
+      }
+      if (in.is_default.value_or(false)) flagged_default = a.id;
+      next.push_back(std::move(a));
+    }
+    for (const auto& a : c.addresses)
+      if (!seen.contains(a.id)) removed_ids.push_back(a.id);
+    c.addresses = std::move(next);
+  }
+
+  // Resolve the default address; defaultAddressId and isDefault must agree.
+  auto has_address = [&](const std::string& aid) {
+    return std::any_of(c.addresses.begin(), c.addresses.end(), [&](const auto& a) { return a.id == aid; });
+  };
+  if (p.default_address_id.present) {
+    const auto& wanted = p.default_address_id.value;
+    if (wanted && !has_address(*wanted)) {
+      problems.push_back({"defaultAddressId", "is not one of this customer's addresses"});
+    } else if (flagged_default && wanted != flagged_default) {
+      problems.push_back({"defaultAddressId", "conflicts with the address marked isDefault: true"});
+    } else {
+      c.default_address_id = wanted;
+    }
+  } else if (flagged_default) {
+    c.default_address_id = flagged_default;
+  } else if (p.addresses) {
+    if (current_default_unflagged) {
+      c.default_address_id.reset();
+    } else if (!c.default_address_id || !has_address(*c.default_address_id)) {
+      // The default was deleted (or there was none): the first remaining address takes over.
+      c.default_address_id = c.addresses.empty() ? std::nullopt : std::optional(c.addresses.front().id);
+    }
+  }
+  if (!problems.empty()) return api::validation_failed(std::move(problems));
+  for (auto& a : c.addresses) a.is_default = c.default_address_id == a.id;
+
+  c.updated_at = now;
+  statement s(db_, "UPDATE customers SET email = ?, email_folded = ?, name = ?, phone = ?, marketing_opt_in = ?, "
+                   "default_address_id = ?, metadata = ?, updated_at = ? WHERE id = ?");
+  s.bind(1, std::string_view(c.email)).bind(2, fold_email(c.email)).bind(3, c.name).bind(4, c.phone);
+  s.bind(5, std::int64_t{c.marketing_opt_in}).bind(6, c.default_address_id).bind(7, metadata_to_json(c.metadata));
+  s.bind(8, std::string_view(now)).bind(9, std::string_view(c.id));
+  s.run();
+  if (s.constraint_failed) return duplicate_email();
+  if (p.addresses) {
+    statement del(db_, "DELETE FROM addresses WHERE customer_id = ?");
+    del.bind(1, std::string_view(c.id)).run();
+    for (std::size_t i = 0; i < c.addresses.size(); ++i) insert_address(db_, c.id, static_cast<int>(i), c.addresses[i]);
+  }
+  tx.commit();
+  return c;
+}
+
+api::result<void> sqlite_store::remove_sync(const std::string& store_id, const std::string& id) {
+  std::lock_guard lock(mutex_);
+  transaction tx(db_);
+  statement s(db_, "SELECT orders_count FROM customers WHERE store_id = ? AND id = ? AND deleted_at IS NULL");
+  s.bind(1, store_id).bind(2, std::string_view(id));
+  if (!s.step()) return customer_not_found(id);
+  if (s.integer(0) > 0) return make_error(error_kind::conflict, "Cannot delete customer with existing orders");
+  const auto now = format_iso8601_ms(now_millis());
+  statement del(db_, "UPDATE customers SET deleted_at = ?, updated_at = ? WHERE id = ?");
+  del.bind(1, std::string_view(now)).bind(2, std::string_view(now)).bind(3, std::string_view(id)).run();
+  tx.commit();
+  return {};
+}
+
+// SQLite calls take microseconds and hold no I/O waits beyond the file, so the
+// coroutine forms run them inline on the server thread.
+boost::asio::awaitable<api::result<domain::customer_page>> sqlite_store::list(std::string store_id, domain::list_query q) {
+  co_return list_sync(store_id, q);
+}
+boost::asio::awaitable<api::result<domain::customer>> sqlite_store::get(std::string store_id, std::string id) {
+  co_return get_sync(store_id, id);
+}
+boost::asio::awaitable<api::result<domain::customer>> sqlite_store::create(std::string store_id, domain::customer_create in) {
+  co_return create_sync(store_id, in);
+}
+boost::asio::awaitable<api::result<domain::customer>> sqlite_store::update(std::string store_id, std::string id,
+                                                                           domain::customer_patch p) {
+  co_return update_sync(store_id, id, p);
+}
+boost::asio::awaitable<api::result<void>> sqlite_store::remove(std::string store_id, std::string id) {
+  co_return remove_sync(store_id, id);
+}
+
+}  // namespace custbridge::backends
