@@ -25,6 +25,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  // A word that is a prefix of a candidate (or the reverse) is the likeliest slip: "body_limit" -> "body_limit_bytes".
+  if (word.size() >= 3) {
+    for (const auto& c : candidates)
+      if (c.rfind(word, 0) == 0 || word.rfind(c, 0) == 0) return c;
+  }
   std::string best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {

@@ -186,10 +186,9 @@ class field_checker {
       }
     }
     if (!out.id) {
-      if (!out.address1.present) fail(path + ".address1", "is required");
-      if (!out.city.present) fail(path + ".city", "is required");
-      if (!out.postal_code.present) fail(path + ".postalCode", "is required");
-      if (!out.country.present) fail(path + ".country", "is required");
+      // A field that is present but invalid already has its own reason.
+      for (const char* required : {"address1", "city", "postalCode", "country"})
+        if (!v.HasMember(required)) fail(path + "." + required, "is required");
     }
   }
 

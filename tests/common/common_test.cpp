@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "common/country.hpp"
+#include "common/crypto.hpp"
+#include "common/ids.hpp"
+#include "common/json_limits.hpp"
+#include "common/timestamp.hpp"
+
+namespace custbridge {
+namespace {
+
+TEST(Country, CodesAndEnglishNamesResolveToAlpha2) {
+  EXPECT_EQ(country_code("US"), "US");
+  EXPECT_EQ(country_code("us"), "US");
+  EXPECT_EQ(country_code("United States"), "US");
+  EXPECT_EQ(country_code("united states of america"), "US");
+  EXPECT_EQ(country_code(" Brazil "), "BR");
+  EXPECT_EQ(country_code("Brasil"), "BR");
+  EXPECT_EQ(country_code("Korea, Republic of"), "KR");
+  EXPECT_EQ(country_code("South Korea"), "KR");
+  EXPECT_EQ(country_code("United Kingdom"), "GB");
+  EXPECT_FALSE(country_code("Atlantis"));
+  EXPECT_FALSE(country_code("XX"));
+  EXPECT_FALSE(country_code(""));
+  EXPECT_EQ(country_name("br"), "Brazil");
+  EXPECT_EQ(country_name("DE"), "Germany");
+  EXPECT_FALSE(country_name("ZZ"));
+}
+
+TEST(Crypto, Sha256AndHmacMatchKnownVectors) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // RFC 4231 test case 2.
+  EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_TRUE(constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(constant_time_equal("abc", "abcd"));
+  const auto r = random_alnum(64);
+  EXPECT_EQ(r.size(), 64u);
+  EXPECT_NE(r, random_alnum(64));
+}
+
+TEST(Ids, UuidV4Shape) {
+  const auto id = new_uuid_v4();
+  EXPECT_TRUE(is_uuid(id));
+  EXPECT_EQ(id[14], '4');
+  EXPECT_NE(id, new_uuid_v4());
+  EXPECT_FALSE(is_uuid("cust_abc123"));
+  EXPECT_FALSE(is_uuid("00000000-0000-4000-8000-00000000000g"));
+  EXPECT_FALSE(is_uuid("000000000000-4000-8000-0000-00000000"));
+}
+
+TEST(JsonLimits, CountsNestingOutsideStringsOnly) {
+  EXPECT_TRUE(json_depth_within(R"({"a":[1,{"b":2}]})", 3));
+  EXPECT_FALSE(json_depth_within(R"({"a":[1,{"b":2}]})", 2));
+  EXPECT_TRUE(json_depth_within(R"({"a":"[[[[[[\"[[["})", 1));
+  EXPECT_FALSE(json_depth_within(std::string(1000, '['), 512));
+}
+
+TEST(Timestamp, FormatsUtcWithMilliseconds) {
+  using namespace std::chrono;
+  const sys_millis t{sys_days{2024y / January / 10} + 8h + 0min + 0s + 7ms};
+  EXPECT_EQ(format_iso8601_ms(t), "2024-01-10T08:00:00.007Z");
+}
+
+}  // namespace
+}  // namespace custbridge

@@ -1,0 +1,91 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "config/gateway_config.hpp"
+
+namespace custbridge::config {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::vector<std::string> messages(const std::string& yaml) {
+  auto r = parse_gateway_config(yaml, "gw.yaml");
+  std::vector<std::string> out;
+  if (r) return out;
+  for (const auto& d : r.error()) out.push_back(d.to_string());
+  return out;
+}
+
+const std::string key_hash(64, 'a');
+
+TEST(GatewayConfig, MinimalConfigLoadsWithDefaults) {
+  auto r = parse_gateway_config("stores: {s1: {backend: local}}\napi_keys: []\n", "/etc/cb/gw.yaml");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->server.port, 8080);
+  EXPECT_EQ(r->server.body_limit_bytes, 1024u * 1024u);
+  EXPECT_EQ(r->server.max_json_depth, 32);
+  EXPECT_EQ(r->state.sqlite_path, "/etc/cb/custbridge.db") << "relative paths resolve against the config's folder";
+  EXPECT_EQ(r->stores.at("s1").backend, "local");
+}
+
+TEST(GatewayConfig, UnknownKeyWithDidYouMean) {
+  EXPECT_THAT(messages("server:\n  body_limit: 10\nstores: {}\napi_keys: []\n"),
+              ElementsAre("gw.yaml:2:3: server.body_limit: unknown key 'body_limit' (did you mean 'body_limit_bytes'?)"));
+  EXPECT_THAT(messages("stors: {}\nstores: {}\napi_keys: []\n"),
+              ElementsAre("gw.yaml:1:1: stors: unknown key 'stors' (did you mean 'stores'?)"));
+}
+
+TEST(GatewayConfig, MissingKeysAreReportedAtTheParent) {
+  EXPECT_THAT(messages("server: {port: 1}\n"),
+              ElementsAre("gw.yaml:1:1: stores: missing required key 'stores'",
+                          "gw.yaml:1:1: api_keys: missing required key 'api_keys'"));
+  EXPECT_THAT(messages("stores:\n  s1: {}\napi_keys: []\n"),
+              ElementsAre("gw.yaml:2:7: stores.s1.backend: missing required key 'backend'"));
+}
+
+TEST(GatewayConfig, TypeAndRangeErrors) {
+  EXPECT_THAT(messages("server:\n  port: 70000\n  threads: many\nstores: {}\napi_keys: []\n"),
+              ElementsAre("gw.yaml:2:9: server.port: must be between 0 and 65535, got 70000",
+                          "gw.yaml:3:12: server.threads: expected an integer, got 'many'"));
+  EXPECT_THAT(messages("stores: []\napi_keys: {}\n"),
+              ElementsAre("gw.yaml:1:9: stores: expected a mapping", "gw.yaml:2:11: api_keys: expected a list of keys"));
+}
+
+TEST(GatewayConfig, StoreIdsAndKeys) {
+  EXPECT_THAT(messages("stores:\n  bad/id: {backend: local}\napi_keys: []\n"),
+              ElementsAre("gw.yaml:2:3: stores.bad/id: store id must be 1-64 characters of [A-Za-z0-9_-]"));
+  const std::string twice = "stores: {s: {backend: local}}\napi_keys:\n  - {name: a, sha256: " + key_hash +
+                            ", stores: [s], scopes: [\"*\"]}\n  - {name: b, sha256: " + key_hash + ", stores: [s], scopes: [\"*\"]}\n";
+  EXPECT_THAT(messages(twice), ElementsAre("gw.yaml:4:23: api_keys[1].sha256: the same key is configured twice"));
+}
+
+TEST(GatewayConfig, YamlSyntaxErrorHasAPosition) {
+  auto m = messages("stores: {s1: [\n");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].rfind("gw.yaml:", 0), 0u);
+  EXPECT_NE(m[0].find("(document)"), std::string::npos);
+}
+
+TEST(EnvSubstitution, ReplacesEscapesAndReports) {
+  setenv("CB_CFG_TEST", "value", 1);
+  unsetenv("CB_CFG_MISSING");
+  diagnostics d;
+  EXPECT_EQ(substitute_env("a: ${CB_CFG_TEST}\nb: $${literal}\n", "f.yaml", d), "a: value\nb: ${literal}\n");
+  EXPECT_TRUE(d.empty());
+  substitute_env("x: 1\ny: ${CB_CFG_MISSING}\nz: ${bad-name}\nw: ${open", "f.yaml", d);
+  std::vector<std::string> got;
+  for (const auto& x : d) got.push_back(x.to_string());
+  EXPECT_THAT(got, ElementsAre("f.yaml:2:4: ${CB_CFG_MISSING}: environment variable 'CB_CFG_MISSING' is not set",
+                               "f.yaml:3:4: ${bad-name}: invalid environment variable name",
+                               "f.yaml:4:4: ${: unterminated ${...} reference"));
+}
+
+TEST(DidYouMean, OnlySuggestsCloseMatches) {
+  EXPECT_EQ(did_you_mean("prot", {"port", "threads"}), "port");
+  EXPECT_EQ(did_you_mean("zzzzzz", {"port", "threads"}), "");
+}
+
+}  // namespace
+}  // namespace custbridge::config

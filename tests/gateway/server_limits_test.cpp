@@ -1,0 +1,92 @@
+// Size limits, timeouts, keep-alive and graceful shutdown of the real server process.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+#include "tests/gateway/gateway_fixture.hpp"
+
+namespace custbridge::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string tight_limits =
+    "  body_limit_bytes: 4096\n"
+    "  header_limit_bytes: 2048\n"
+    "  read_timeout_ms: 500\n"
+    "  idle_timeout_ms: 700\n"
+    "  drain_timeout_ms: 5000\n";
+
+class ServerLimits : public ::testing::Test {
+ protected:
+  gateway_process gw{tight_limits};
+  std::string path = customers_path(store_a);
+};
+
+TEST_F(ServerLimits, OversizedBodyIs413WithTheEnvelope) {
+  const std::string body = R"({"email":"big@example.com","name":")" + std::string(5000, 'x') + "\"}";
+  auto r = gw.call("POST", path, gw.keys().admin, body);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_STREQ(parse_json(r.body)["error"]["code"].GetString(), "PAYLOAD_TOO_LARGE");
+}
+
+TEST_F(ServerLimits, OversizedHeadersAre431) {
+  auto r = http_request(gw.port(), "GET", path, {{"X-Padding", std::string(4000, 'p')}});
+  EXPECT_EQ(r.status, 431);
+  EXPECT_STREQ(parse_json(r.body)["error"]["code"].GetString(), "HEADERS_TOO_LARGE");
+}
+
+TEST_F(ServerLimits, GarbageIsBadRequest) {
+  http_connection c(gw.port());
+  auto r = c.raw("THIS IS NOT HTTP\r\n\r\n");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_STREQ(parse_json(r.body)["error"]["code"].GetString(), "BAD_REQUEST");
+}
+
+TEST_F(ServerLimits, KeepAliveServesSeveralRequestsOnOneConnection) {
+  http_connection c(gw.port());
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.request("GET", path, {{"Authorization", "Bearer " + gw.keys().admin}});
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(r.keep_alive);
+  }
+}
+
+TEST_F(ServerLimits, SlowClientIsCutOffByTheReadTimeout) {
+  http_connection c(gw.port());
+  c.write_raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n");  // headers never finish
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+}
+
+TEST_F(ServerLimits, IdleKeepAliveConnectionIsClosed) {
+  http_connection c(gw.port());
+  EXPECT_EQ(c.request("GET", "/healthz").status, 200);
+  EXPECT_TRUE(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+TEST_F(ServerLimits, SigtermFinishesTheInFlightRequestThenExitsZero) {
+  http_connection idle(gw.port());
+  EXPECT_EQ(idle.request("GET", "/healthz").status, 200);
+
+  http_connection in_flight(gw.port());
+  const std::string body = R"({"email":"late@example.com"})";
+  in_flight.write_raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + gw.keys().admin +
+                      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  gw.process().signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  in_flight.write_raw(body);
+  auto r = in_flight.read_reply();
+  EXPECT_EQ(r.status, 201) << "the request that had started is completed";
+  EXPECT_FALSE(r.keep_alive) << "and its connection closes";
+  EXPECT_TRUE(idle.closed_by_peer(std::chrono::seconds(2))) << "idle connections close at once";
+  EXPECT_EQ(gw.process().wait(std::chrono::seconds(5)), 0);
+  EXPECT_TRUE(gw.process().wait_for_line("\"stopped\"", std::chrono::seconds(1)));
+}
+
+}  // namespace
+}  // namespace custbridge::testing
