@@ -1,0 +1,74 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mappers/plan.hpp"
+#include "mappers/report.hpp"
+
+// Applying a compiled mapping_plan to RapidJSON values. Every function is thread-safe
+// for a shared plan; output is allocated from the caller's allocator, and strings are
+// copied, so the output does not borrow from the input document.
+namespace custbridge::mappers {
+
+using json_allocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+
+// Per store: the platform's ids for the custom fields the plan declares by name
+// (BigCommerce customer attribute ids, looked up once with GET /customers/attributes).
+// Index i holds the id of plan.custom_fields.fields[i], or -1 if the store lacks it.
+struct custom_field_binding {
+  std::vector<std::int64_t> ids;
+};
+
+// Builds the binding from the store's attribute list (name -> id). Names match exactly.
+custom_field_binding bind_custom_fields(const mapping_plan& plan,
+                                        const std::vector<std::pair<std::string, std::int64_t>>& ids_by_name);
+
+// Request direction: a canonical customer object -> the platform's customer object
+// (without any envelope). Absent canonical members stay absent, so partial updates stay
+// partial. `out` is overwritten. If `canonical` is not an object, out is null and the
+// report holds one invalid issue with field "".
+map_report customer_to_platform(const mapping_plan& plan, const rapidjson::Value& canonical, operation op,
+                                rapidjson::Value& out, json_allocator& alloc,
+                                const custom_field_binding* binding = nullptr);
+
+// Response direction: a platform customer object -> a canonical customer object.
+map_report customer_to_canonical(const mapping_plan& plan, const rapidjson::Value& platform, rapidjson::Value& out,
+                                 json_allocator& alloc, const custom_field_binding* binding = nullptr);
+
+// The same for one address (platforms whose addresses live in a sub-resource: BigCommerce
+// V2 /customers/{id}/addresses, V3 /customers/addresses).
+map_report address_to_platform(const mapping_plan& plan, const rapidjson::Value& canonical, operation op,
+                               rapidjson::Value& out, json_allocator& alloc);
+map_report address_to_canonical(const mapping_plan& plan, const rapidjson::Value& platform, rapidjson::Value& out,
+                                json_allocator& alloc);
+
+// Envelopes. request_body() maps and wraps as the platform wants a write body (an array
+// of one object for BigCommerce V3). customer_from_response() finds the customer in a
+// single-item response ({data:[c]} on V3, the root elsewhere); list_from_response() maps
+// every customer of a list response into `out` (a canonical array) and, if the total is
+// in the body, sets *total. A body of the wrong shape gives an invalid issue, field "".
+map_report request_body(const mapping_plan& plan, const rapidjson::Value& canonical, operation op,
+                        rapidjson::Value& out, json_allocator& alloc, const custom_field_binding* binding = nullptr);
+map_report customer_from_response(const mapping_plan& plan, const rapidjson::Value& body, rapidjson::Value& out,
+                                  json_allocator& alloc, const custom_field_binding* binding = nullptr);
+map_report list_from_response(const mapping_plan& plan, const rapidjson::Value& body, rapidjson::Value& out,
+                              json_allocator& alloc, std::optional<std::int64_t>* total = nullptr,
+                              const custom_field_binding* binding = nullptr);
+
+// The response header carrying the list total (Nuvemshop "x-total-count"), or "" if the
+// total is in the body or unavailable.
+const std::string& total_header(const mapping_plan& plan);
+
+// Canonical id <-> platform id for URL paths, e.g. "101" <-> "101" or "cust_101" <-> "101".
+// nullopt if the canonical id does not fit the platform (wrong prefix, not a number).
+std::optional<std::string> platform_customer_id(const mapping_plan& plan, std::string_view canonical_id);
+std::optional<std::string> platform_address_id(const mapping_plan& plan, std::string_view canonical_id);
+std::string canonical_customer_id(const mapping_plan& plan, std::string_view platform_id);
+
+}  // namespace custbridge::mappers
