@@ -11,6 +11,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
@@ -127,7 +128,17 @@ asio::awaitable<void> server::impl::serve_connection(std::shared_ptr<connection>
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
     parser.body_limit(options.body_limit);
     stream.expires_after(options.read_timeout);
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser);
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser);
+    if (!ec && !parser.is_done()) {
+      // Clients such as curl send "Expect: 100-continue" for larger bodies and wait for
+      // the interim response; oversized bodies were already refused by the header read.
+      const auto& head = parser.get();
+      if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.version()};
+        std::tie(ec, n) = co_await bhttp::async_write(stream, go_on);
+      }
+      if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser);
+    }
     if (ec) {
       std::optional<response> rejection;
       const bool protocol_error = ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();

@@ -45,6 +45,22 @@ TEST_F(ServerLimits, GarbageIsBadRequest) {
   EXPECT_STREQ(parse_json(r.body)["error"]["code"].GetString(), "BAD_REQUEST");
 }
 
+TEST_F(ServerLimits, ExpectContinueGetsAnInterimResponseAndOversizedBodiesAreRefusedUpFront) {
+  const std::string body = R"({"email":"expect@example.com"})";
+  const std::string head = "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + gw.keys().admin +
+                           "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ";
+  http_connection c(gw.port());
+  c.write_raw(head + std::to_string(body.size()) + "\r\n\r\n");
+  EXPECT_EQ(c.read_reply().status, 100);
+  c.write_raw(body);
+  EXPECT_EQ(c.read_reply().status, 201);
+
+  http_connection big(gw.port());
+  big.write_raw(head + "100000\r\n\r\n");
+  auto r = big.read_reply();
+  EXPECT_EQ(r.status, 413) << "refused from the Content-Length alone, before any body is sent";
+}
+
 TEST_F(ServerLimits, KeepAliveServesSeveralRequestsOnOneConnection) {
   http_connection c(gw.port());
   for (int i = 0; i < 3; ++i) {
