@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "common/crypto.hpp"
@@ -17,6 +18,8 @@
 #include "gateway/auth/api_keys.hpp"
 #include "gateway/backends/local/sqlite_store.hpp"
 #include "gateway/http/server.hpp"
+#include "gateway/state/database.hpp"
+#include "gateway/state/idempotency_store.hpp"
 
 namespace custbridge::app {
 namespace {
@@ -97,15 +100,16 @@ int run_serve(const std::vector<std::string>& args) {
   }
   if (auto address = a.get("--address")) cfg->server.address = *address;
 
-  auto context = std::make_shared<api::gateway_context>(api::gateway_context{*cfg, auth::key_ring(cfg->api_keys), {}});
+  auto context = std::make_shared<api::gateway_context>(api::gateway_context{*cfg, auth::key_ring(cfg->api_keys), {}, {}, {}});
   try {
-    std::shared_ptr<backends::sqlite_store> local;
-    for (const auto& [id, store] : cfg->stores) {
-      if (store.backend == "local") {
-        if (!local) local = std::make_shared<backends::sqlite_store>(cfg->state.sqlite_path);
-        context->backends.emplace(id, local);
-      }
-    }
+    auto database = std::make_shared<state::database>(cfg->state.sqlite_path);
+    context->idempotency = std::make_shared<state::idempotency_store>(database);
+    auto local = std::make_shared<backends::sqlite_store>(database);
+    std::set<std::string> store_ids;
+    for (const auto& [id, store] : cfg->stores) store_ids.insert(id);
+    context->metrics = std::make_shared<observability::metrics>(std::move(store_ids));
+    for (const auto& [id, store] : cfg->stores)
+      if (store.backend == "local") context->backends.emplace(id, local);
   } catch (const std::exception& e) {
     std::cerr << "custbridge serve: " << e.what() << "\n";
     return 1;
@@ -210,7 +214,7 @@ int run_import(const std::vector<std::string>& args) {
               << "\n";
     return 2;
   }
-  backends::sqlite_store db(cfg->state.sqlite_path);
+  backends::sqlite_store db(std::make_shared<state::database>(cfg->state.sqlite_path));
   int created = 0, rejected = 0;
   for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {
     const std::string where = "[" + std::to_string(i) + "]";

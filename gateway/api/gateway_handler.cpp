@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "common/crypto.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
 #include "common/timestamp.hpp"
@@ -47,8 +48,45 @@ struct request_outcome {
   std::string key_name;
 };
 
-boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::request& req) {
-  const auto route = match_route(req.path());
+bool valid_idempotency_key(std::string_view key) {
+  return !key.empty() && key.size() <= 255 &&
+         std::all_of(key.begin(), key.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+}
+
+// POST with an Idempotency-Key: the first result is stored and replayed for the same
+// key and body; another body under the same key is a conflict.
+boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr ctx, const http::request& req,
+                                                                    backends::customer_backend& backend,
+                                                                    const std::string& store_id, const std::string& key_name) {
+  const std::string key(req.header("idempotency-key"));
+  const int depth = ctx->config.server.max_json_depth;
+  if (key.empty() || !ctx->idempotency) co_return co_await create_customer(backend, store_id, req.body, depth);
+  if (!valid_idempotency_key(key))
+    co_return make_error(error_kind::bad_request, "Idempotency-Key must be 1-255 printable ASCII characters");
+  const auto fingerprint = sha256_hex(req.method + " " + req.target + "\n" + req.body);
+  auto claim = ctx->idempotency->begin(store_id, key_name, key, fingerprint);
+  switch (claim.result) {
+    case state::idempotency_store::outcome::replay:
+      claim.response.set("Idempotent-Replayed", "true");
+      co_return claim.response;
+    case state::idempotency_store::outcome::mismatch:
+      co_return make_error(error_kind::conflict, "Idempotency-Key was already used with a different request");
+    case state::idempotency_store::outcome::in_progress:
+      co_return make_error(error_kind::conflict, "A request with this Idempotency-Key is still in progress");
+    case state::idempotency_store::outcome::proceed: break;
+  }
+  result<http::response> outcome = make_error(error_kind::internal, "Internal error");
+  try {
+    outcome = co_await create_customer(backend, store_id, req.body, depth);
+  } catch (...) {
+    ctx->idempotency->release(store_id, key_name, key);
+    throw;
+  }
+  ctx->idempotency->complete(store_id, key_name, key, outcome ? *outcome : to_response(outcome.error(), {}));
+  co_return outcome;
+}
+
+boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::request& req, const route& route) {
   const std::string& method = req.method;
   auto reject = [](error_kind kind, std::string message) { return request_outcome{make_error(kind, std::move(message)), {}, {}}; };
 
@@ -56,13 +94,20 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
     co_return reject(error_kind::not_found, "No route for " + method + " " + std::string(req.path()));
 
   const bool is_get = method == "GET" || method == "HEAD";
-  if (route.kind == route_kind::healthz || route.kind == route_kind::readyz) {
+  if (route.kind == route_kind::healthz || route.kind == route_kind::readyz || route.kind == route_kind::metrics) {
     if (!is_get) {
       auto e = make_error(error_kind::method_not_allowed, "Method " + method + " is not allowed here");
       e.allow = std::string(allowed_methods(route.kind));
       co_return request_outcome{e, {}, {}};
     }
     if (route.kind == route_kind::healthz) co_return request_outcome{plain_json(200, R"({"status":"ok"})"), {}, {}};
+    if (route.kind == route_kind::metrics) {
+      if (!ctx->metrics) co_return reject(error_kind::not_found, "Metrics are disabled");
+      http::response res;
+      res.set("Content-Type", "text/plain; version=0.0.4");
+      res.body = ctx->metrics->render();
+      co_return request_outcome{std::move(res), {}, {}};
+    }
     for (const auto& [store, backend] : ctx->backends) {
       if (!backend->ready()) {
         auto e = make_error(error_kind::unavailable, "Store '" + store + "' is not ready");
@@ -107,7 +152,7 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
     if (method == "GET")
       out.response = co_await list_customers(backend, route.store_id, std::string(req.query()));
     else
-      out.response = co_await create_customer(backend, route.store_id, req.body, depth);
+      out.response = co_await create_idempotently(ctx, req, backend, route.store_id, out.key_name);
     co_return out;
   }
   if (!is_uuid(route.customer_id)) {
@@ -144,9 +189,10 @@ void access_log(const http::request& req, const std::string& request_id, const r
 boost::asio::awaitable<http::response> handle_request(context_ptr ctx, http::request req) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id = request_id_for(req);
+  const auto matched = match_route(req.path());
   request_outcome outcome{make_error(error_kind::internal, "Internal error"), {}, {}};
   try {
-    outcome = co_await dispatch(ctx, req);
+    outcome = co_await dispatch(ctx, req, matched);
   } catch (const std::exception& e) {
     // Bugs end here: logged with detail, answered without it.
     log_line(R"({"level":"error","msg":"unhandled exception","requestId":")" + json_escape(request_id) + R"(","what":")" +
@@ -156,7 +202,11 @@ boost::asio::awaitable<http::response> handle_request(context_ptr ctx, http::req
   http::response res = outcome.response ? std::move(*outcome.response) : to_response(outcome.response.error(), request_id);
   res.set("X-Request-Id", request_id);
   if (req.method == "HEAD") res.body.clear();
-  access_log(req, request_id, outcome, res.status, std::chrono::steady_clock::now() - started);
+  const auto took = std::chrono::steady_clock::now() - started;
+  if (ctx->metrics)
+    ctx->metrics->record_request(outcome.store_id, route_label(matched.kind), req.method, res.status,
+                                 std::chrono::duration<double>(took).count());
+  access_log(req, request_id, outcome, res.status, took);
   co_return res;
 }
 

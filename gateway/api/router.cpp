@@ -8,6 +8,7 @@ route match_route(std::string_view path) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (path == "/healthz") return {route_kind::healthz, {}, {}};
   if (path == "/readyz") return {route_kind::readyz, {}, {}};
+  if (path == "/metrics") return {route_kind::metrics, {}, {}};
   std::vector<std::string_view> segments;
   while (!path.empty()) {
     if (path.front() != '/') return {};
@@ -27,12 +28,25 @@ route match_route(std::string_view path) {
 std::string_view allowed_methods(route_kind kind) {
   switch (kind) {
     case route_kind::healthz:
-    case route_kind::readyz: return "GET, HEAD";
+    case route_kind::readyz:
+    case route_kind::metrics: return "GET, HEAD";
     case route_kind::customers: return "GET, POST";
     case route_kind::customer: return "GET, PUT, PATCH, DELETE";
     case route_kind::not_found: return "";
   }
   return "";
+}
+
+std::string_view route_label(route_kind kind) {
+  switch (kind) {
+    case route_kind::healthz: return "healthz";
+    case route_kind::readyz: return "readyz";
+    case route_kind::metrics: return "metrics";
+    case route_kind::customers: return "customers";
+    case route_kind::customer: return "customer";
+    case route_kind::not_found: return "not_found";
+  }
+  return "not_found";
 }
 
 }  // namespace custbridge::api

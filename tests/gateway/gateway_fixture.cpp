@@ -39,6 +39,16 @@ gateway_process::gateway_process(const std::string& extra_server_yaml) {
       << "], scopes: [customers:read, customers:write]}\n"
          "  - {name: other-store, sha256: " << sha256_hex(keys_.other_store) << ", stores: [" << store_b << "], scopes: [\"*\"]}\n";
   cfg.close();
+  start();
+}
+
+void gateway_process::restart() {
+  process_->signal(SIGTERM);
+  if (process_->wait(std::chrono::seconds(10)) != 0) throw std::runtime_error("custbridge did not stop cleanly");
+  start();
+}
+
+void gateway_process::start() {
   process_ = std::make_unique<child_process>(std::vector<std::string>{CUSTBRIDGE_BINARY_PATH, "serve", "--config", config_path()});
   auto line = process_->wait_for_line("\"listening\"", std::chrono::seconds(20));
   if (!line) throw std::runtime_error("custbridge serve did not report listening");

@@ -32,6 +32,8 @@ class gateway_process {
   ~gateway_process();
 
   std::uint16_t port() const { return port_; }
+  // Stops the process gracefully and starts a new one on the same config and database.
+  void restart();
   const test_keys& keys() const { return keys_; }
   child_process& process() { return *process_; }
   const std::filesystem::path& dir() const { return dir_; }
@@ -41,6 +43,8 @@ class gateway_process {
                   const std::string& body = "", std::vector<std::pair<std::string, std::string>> headers = {});
 
  private:
+  void start();
+
   std::filesystem::path dir_;
   test_keys keys_;
   std::unique_ptr<child_process> process_;

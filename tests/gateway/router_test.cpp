@@ -14,6 +14,7 @@ TEST(Router, MatchesCollectionAndItemRoutes) {
   EXPECT_EQ(i.customer_id, "abc");
   EXPECT_EQ(match_route("/healthz").kind, route_kind::healthz);
   EXPECT_EQ(match_route("/readyz").kind, route_kind::readyz);
+  EXPECT_EQ(match_route("/metrics").kind, route_kind::metrics);
 }
 
 TEST(Router, RejectsEverythingElse) {

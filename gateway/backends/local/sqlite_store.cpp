@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,148 +12,22 @@
 
 #include "common/ids.hpp"
 #include "common/timestamp.hpp"
+#include "gateway/state/database.hpp"
 
 namespace custbridge::backends {
 namespace {
 
 using api::error_kind;
+using state::exec;
+using state::statement;
+using state::transaction;
 using api::make_error;
-
-// Each entry moves the schema from version i to i + 1. Never edit a shipped entry: append.
-const char* const migrations[] = {
-    R"sql(
-CREATE TABLE customers (
-  id TEXT PRIMARY KEY,
-  store_id TEXT NOT NULL,
-  email TEXT NOT NULL,
-  email_folded TEXT NOT NULL,
-  name TEXT,
-  phone TEXT,
-  marketing_opt_in INTEGER NOT NULL DEFAULT 0,
-  default_address_id TEXT,
-  metadata TEXT NOT NULL DEFAULT '{}',
-  orders_count INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  deleted_at TEXT
-);
-CREATE UNIQUE INDEX customers_live_email ON customers(store_id, email_folded) WHERE deleted_at IS NULL;
-CREATE INDEX customers_store_created ON customers(store_id, created_at, id);
-CREATE TABLE addresses (
-  id TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL REFERENCES customers(id),
-  position INTEGER NOT NULL,
-  first_name TEXT,
-  last_name TEXT,
-  company TEXT,
-  address1 TEXT NOT NULL,
-  address2 TEXT,
-  city TEXT NOT NULL,
-  region TEXT,
-  postal_code TEXT NOT NULL,
-  country TEXT NOT NULL,
-  phone TEXT,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE INDEX addresses_customer ON addresses(customer_id, position);
-)sql",
-};
 
 std::string fold_email(std::string_view email) {
   std::string out(email);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
 }
-
-// A prepared statement that finalizes itself. Binding is 1-based, as in SQLite.
-class statement {
- public:
-  statement(sqlite3* db, std::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
-  }
-  ~statement() { sqlite3_finalize(stmt_); }
-  statement(const statement&) = delete;
-  statement& operator=(const statement&) = delete;
-
-  statement& bind(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
-  statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  statement& bind(int i, const std::optional<std::string>& v) {
-    if (v)
-      bind(i, std::string_view(*v));
-    else
-      sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  statement& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-
-  // True while there is a row; throws on errors other than constraint violations,
-  // which it reports through `constraint_failed`.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    if (rc == SQLITE_CONSTRAINT) {
-      constraint_failed = true;
-      return false;
-    }
-    throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
-  }
-  void run() {
-    while (step()) {
-    }
-  }
-
-  std::string text(int col) const {
-    auto p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
-  }
-  std::optional<std::string> optional_text(int col) const {
-    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
-    return text(col);
-  }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-
-  bool constraint_failed = false;
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-void exec(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : "unknown error";
-    sqlite3_free(message);
-    throw std::runtime_error("sqlite: " + text);
-  }
-}
-
-// Rolls back unless committed, so an early return or exception never leaves a transaction open.
-class transaction {
- public:
-  explicit transaction(sqlite3* db) : db_(db) { exec(db_, "BEGIN IMMEDIATE"); }
-  ~transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void commit() {
-    exec(db_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
-};
 
 std::string metadata_to_json(const std::map<std::string, std::string>& metadata) {
   rapidjson::StringBuffer buf;
@@ -304,39 +177,10 @@ bool same_content(const domain::address& x, const domain::address& y) {
 
 }  // namespace
 
-sqlite_store::sqlite_store(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw std::runtime_error("cannot open SQLite database '" + path + "': " + message);
-  }
-  sqlite3_busy_timeout(db_, 5000);
-  exec(db_, "PRAGMA journal_mode = WAL");
-  exec(db_, "PRAGMA synchronous = NORMAL");
-  exec(db_, "PRAGMA foreign_keys = ON");
-  const int current = schema_version();
-  const int target = static_cast<int>(std::size(migrations));
-  if (current > target)
-    throw std::runtime_error("database '" + path + "' has schema version " + std::to_string(current) +
-                             ", newer than this binary supports (" + std::to_string(target) + ")");
-  for (int v = current; v < target; ++v) {
-    transaction tx(db_);
-    exec(db_, migrations[v]);
-    exec(db_, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
-    tx.commit();
-  }
-}
-
-sqlite_store::~sqlite_store() { sqlite3_close(db_); }
-
-int sqlite_store::schema_version() {
-  statement s(db_, "PRAGMA user_version");
-  return s.step() ? static_cast<int>(s.integer(0)) : 0;
-}
+sqlite_store::sqlite_store(std::shared_ptr<state::database> db) : database_(std::move(db)), db_(database_->handle()) {}
 
 bool sqlite_store::ready() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(database_->mutex());
   statement s(db_, "SELECT 1");
   return s.step();
 }
@@ -374,7 +218,7 @@ api::result<domain::customer_page> sqlite_store::list_sync(const std::string& st
   // The id tie-breaker makes the order total, so pages never skip or repeat a customer.
   const std::string order = std::string(" ORDER BY ") + column + direction + ", id" + direction;
 
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(database_->mutex());
   domain::customer_page page;
   {
     statement count(db_, "SELECT COUNT(*)" + where);
@@ -391,13 +235,13 @@ api::result<domain::customer_page> sqlite_store::list_sync(const std::string& st
 }
 
 api::result<domain::customer> sqlite_store::get_sync(const std::string& store_id, const std::string& id) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(database_->mutex());
   if (auto c = load_live(db_, store_id, id)) return std::move(*c);
   return customer_not_found(id);
 }
 
 api::result<domain::customer> sqlite_store::create_sync(const std::string& store_id, const domain::customer_create& in) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(database_->mutex());
   transaction tx(db_);
   if (email_taken(db_, store_id, in.email, "")) return duplicate_email();
   const auto now = format_iso8601_ms(now_millis());
@@ -436,7 +280,7 @@ api::result<domain::customer> sqlite_store::create_sync(const std::string& store
 
 api::result<domain::customer> sqlite_store::update_sync(const std::string& store_id, const std::string& id,
                                                         const domain::customer_patch& p) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(database_->mutex());
   transaction tx(db_);
   auto found = load_live(db_, store_id, id);
   if (!found) return customer_not_found(id);
@@ -536,7 +380,7 @@ api::result<domain::customer> sqlite_store::update_sync(const std::string& store
 }
 
 api::result<void> sqlite_store::remove_sync(const std::string& store_id, const std::string& id) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(database_->mutex());
   transaction tx(db_);
   statement s(db_, "SELECT orders_count FROM customers WHERE store_id = ? AND id = ? AND deleted_at IS NULL");
   s.bind(1, store_id).bind(2, std::string_view(id));

@@ -1,26 +1,25 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "gateway/backends/customer_backend.hpp"
 
 struct sqlite3;
 
+namespace custbridge::state {
+class database;
+}
+
 namespace custbridge::backends {
 
-// The embedded local backend: customers in an SQLite file, created and migrated
-// (PRAGMA user_version) on open. One connection in WAL mode behind a mutex; each
-// call is a short transaction, so it is safe from every server thread and from a
-// second process (e.g. `custbridge import`) at the same time.
+// The embedded local backend: customers in the gateway's SQLite state database.
+// Each call is one short transaction under the database's mutex, so it is safe
+// from every server thread and from a second process (e.g. `custbridge import`).
 // Deleted customers stay as tombstones (deleted_at set) and are invisible to reads.
 class sqlite_store final : public customer_backend {
  public:
-  // Opens or creates the database and applies pending migrations.
-  // Throws std::runtime_error if the file cannot be opened or migrated (start-up only).
-  explicit sqlite_store(const std::string& path);
-  ~sqlite_store() override;
+  explicit sqlite_store(std::shared_ptr<state::database> db);
 
   boost::asio::awaitable<api::result<domain::customer_page>> list(std::string store_id, domain::list_query query) override;
   boost::asio::awaitable<api::result<domain::customer>> get(std::string store_id, std::string id) override;
@@ -38,12 +37,10 @@ class sqlite_store final : public customer_backend {
                                             const domain::customer_patch& patch);
   api::result<void> remove_sync(const std::string& store_id, const std::string& id);
 
-  // The schema version after migrations.
-  int schema_version();
 
  private:
-  std::mutex mutex_;
-  sqlite3* db_ = nullptr;
+  std::shared_ptr<state::database> database_;
+  sqlite3* db_;
 };
 
 }  // namespace custbridge::backends
