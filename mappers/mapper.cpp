@@ -353,9 +353,16 @@ void apply_op(const op& o, const Value* const* slots, output& out, context& c) {
       if (const Value* cv = o.aux_src >= 0 ? slots[o.aux_src] : nullptr; present(cv) && cv->IsString())
         country = country_code(trim(sv(*cv))).value_or(std::string_view{});
       const auto region = trim(sv(v));
+      // BigCommerce V2 stores " " for "no state" (its state cannot be null).
+      if (!c.write && region.empty()) return out.set(o.dst[0], Value());
       std::optional<std::string_view> mapped;
       const bool want_name = c.write && o.platform_names;
-      if (want_name) mapped = region_name(country, region);
+      if (want_name) {
+        // A code becomes its name; a name (any case or accents) its proper spelling.
+        mapped = region_name(country, region);
+        if (!mapped)
+          if (auto code = region_code(country, region)) mapped = region_name(country, *code);
+      }
       else mapped = region_code(country, region);
       out.set(o.dst[0], str_value(mapped.value_or(region), alloc));
       return;

@@ -4,9 +4,16 @@
 
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "mappers/plan.hpp"
+#include "mappers/report.hpp"
+
+namespace custbridge::mappers {
+// Readable failure messages for report entries.
+inline void PrintTo(const field_issue& i, std::ostream* os) { *os << "{" << i.field << ": " << i.reason << "}"; }
+}  // namespace custbridge::mappers
 
 namespace custbridge::mappers::test {
 
