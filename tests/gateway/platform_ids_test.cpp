@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "common/ids.hpp"
+#include "gateway/backends/platform_ids.hpp"
+
+namespace custbridge::backends {
+namespace {
+
+TEST(PlatformIds, RoundTripAnyNumericIdAsAVersion8Uuid) {
+  std::mt19937_64 rng(7);
+  for (std::uint64_t id : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{144783210}, UINT64_MAX, rng(), rng(), rng()}) {
+    const auto uuid = encode_platform_id(platform::nuvemshop, id_kind::customer, "store-1", id);
+    ASSERT_TRUE(is_uuid(uuid)) << uuid;
+    EXPECT_EQ(uuid[14], '8') << "version 8";
+    EXPECT_NE(std::string("89ab").find(uuid[19]), std::string::npos) << "RFC variant";
+    EXPECT_EQ(decode_platform_id(platform::nuvemshop, id_kind::customer, "store-1", uuid), id);
+  }
+}
+
+TEST(PlatformIds, IdsFromAnotherStorePlatformOrKindAreRejected) {
+  const auto uuid = encode_platform_id(platform::bigcommerce_v3, id_kind::customer, "bc-main", 42);
+  EXPECT_FALSE(decode_platform_id(platform::bigcommerce_v3, id_kind::customer, "bc-other", uuid));
+  EXPECT_FALSE(decode_platform_id(platform::bigcommerce_v2, id_kind::customer, "bc-main", uuid));
+  EXPECT_FALSE(decode_platform_id(platform::bigcommerce_v3, id_kind::address, "bc-main", uuid));
+  EXPECT_FALSE(decode_platform_id(platform::bigcommerce_v3, id_kind::customer, "bc-main", new_uuid_v4()));
+  EXPECT_FALSE(decode_platform_id(platform::bigcommerce_v3, id_kind::customer, "bc-main", "42"));
+}
+
+TEST(PlatformIds, DistinctIdsGiveDistinctUuids) {
+  EXPECT_NE(encode_platform_id(platform::nuvemshop, id_kind::customer, "s", 1),
+            encode_platform_id(platform::nuvemshop, id_kind::customer, "s", 2));
+  EXPECT_NE(encode_platform_id(platform::nuvemshop, id_kind::customer, "s", 1),
+            encode_platform_id(platform::nuvemshop, id_kind::address, "s", 1));
+}
+
+}  // namespace
+}  // namespace custbridge::backends
