@@ -778,7 +778,12 @@ class compiler {
     std::vector<rule> rules;
     for (std::size_t i = 0; i < list.size(); ++i) rules.push_back(parse_rule(list[i], index_path(scope, i), canon, platform));
     for (auto& r : rules) {
-      if (!r.ok) continue;
+      if (!r.ok) {
+        // Already reported; do not pile "not mapped" diagnostics on top for its fields.
+        for (const auto& c : r.canonical)
+          if (canon.find(c)) cov[c] = coverage{3, true};
+        continue;
+      }
       // Read-only canonical fields are never written, whatever the rule's direction.
       bool canonical_read_only = false;
       for (const auto& c : r.canonical) canonical_read_only = canonical_read_only || canon.find(c)->read_only;
