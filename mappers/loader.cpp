@@ -818,11 +818,11 @@ class compiler {
     for (std::size_t i = 0; i < rules.size(); ++i) {
       auto& r = rules[i];
       if (!r.ok || r.transform != "region" || !r.read) continue;
-      std::string platform_country;
+      std::vector<std::string> platform_country;
       for (const auto& other : rules)
         if (other.ok && other.read && other.canonical.size() == 1 && other.canonical[0] == r.region_country &&
-            other.platform.size() == 1 && platform_country.empty())
-          platform_country = other.platform[0];
+            other.platform.size() == 1 && platform_country.size() < 2)
+          platform_country.push_back(other.platform[0]);
       if (platform_country.empty()) {
         error(r.node, r.path, "transform 'region' reads the country from canonical '" + r.region_country +
                                   "', but no rule reads that field");
@@ -830,7 +830,8 @@ class compiler {
       }
       for (auto& o : rb.prog.ops)
         if (o.kind == op_kind::region && o.aux_src < 0) {
-          o.aux_src = rb.slot(split_dots(platform_country));
+          o.aux_src = rb.slot(split_dots(platform_country[0]));
+          if (platform_country.size() > 1) o.aux_src2 = rb.slot(split_dots(platform_country[1]));
           break;
         }
     }

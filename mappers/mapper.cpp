@@ -350,8 +350,9 @@ void apply_op(const op& o, const Value* const* slots, output& out, context& c) {
     case op_kind::region: {
       if (!expect_string(c, o, v)) return;
       std::string_view country;
-      if (const Value* cv = o.aux_src >= 0 ? slots[o.aux_src] : nullptr; present(cv) && cv->IsString())
-        country = country_code(trim(sv(*cv))).value_or(std::string_view{});
+      for (int aux : {o.aux_src, o.aux_src2})
+        if (const Value* cv = aux >= 0 ? slots[aux] : nullptr; country.empty() && present(cv) && cv->IsString())
+          country = country_code(trim(sv(*cv))).value_or(std::string_view{});
       const auto region = trim(sv(v));
       // BigCommerce V2 stores " " for "no state" (its state cannot be null).
       if (!c.write && region.empty()) return out.set(o.dst[0], Value());

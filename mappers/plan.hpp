@@ -99,6 +99,7 @@ struct op {
   int when_present = -1;  // source slot that must be present and non-null
   int when_absent = -1;   // source slot that must be absent or null
   int aux_src = -1;       // region: the slot holding the country
+  int aux_src2 = -1;      // region, reading: a fallback country slot (V2: country_iso2, else country)
   bool aux_country_is_name = false;
   int default_value = -1;  // into program::constants
   int constant = -1;       // into program::constants
