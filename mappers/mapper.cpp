@@ -52,6 +52,40 @@ Value str_value(std::string_view s, json_allocator& alloc) {
   return Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), alloc);
 }
 
+// Output member names point into the plan's own strings instead of being copied: the
+// plan is immutable and must outlive the output (see mapper.hpp).
+Value key_ref(const std::string& k) {
+  return Value(rapidjson::StringRef(k.data(), static_cast<rapidjson::SizeType>(k.size())));
+}
+
+// "YYYY-MM-DDThh:mm:ss.mmmZ" without printf, which dominated timestamp cost in profiles.
+std::string_view format_utc_ms(sys_millis t, char (&buf)[24]) {
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  auto ms = (t - day).count();
+  auto put = [&](int at, long v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+  };
+  const int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) return {};
+  put(0, y, 4);
+  buf[4] = '-';
+  put(5, static_cast<long>(static_cast<unsigned>(ymd.month())), 2);
+  buf[7] = '-';
+  put(8, static_cast<long>(static_cast<unsigned>(ymd.day())), 2);
+  buf[10] = 'T';
+  put(11, static_cast<long>(ms / 3600000), 2);
+  buf[13] = ':';
+  put(14, static_cast<long>(ms / 60000 % 60), 2);
+  buf[16] = ':';
+  put(17, static_cast<long>(ms / 1000 % 60), 2);
+  buf[19] = '.';
+  put(20, static_cast<long>(ms % 1000), 3);
+  buf[23] = 'Z';
+  return {buf, 24};
+}
+
 Value constant_json(const detail::constant_value& c, json_allocator& alloc) {
   using K = detail::constant_value::kind;
   switch (c.k) {
@@ -74,7 +108,7 @@ struct output {
     Value& n = nodes[d.node];
     if (!n.IsObject()) n.SetObject();
     const auto& k = prog.keys[static_cast<std::size_t>(d.key)];
-    n.AddMember(str_value(k, alloc), v, alloc);
+    n.AddMember(key_ref(k), v, alloc);
   }
 
   void finish(Value& out) {
@@ -83,7 +117,7 @@ struct output {
       const auto& dn = prog.dst_nodes[n];
       Value& parent = nodes[dn.parent];
       if (!parent.IsObject()) parent.SetObject();
-      parent.AddMember(str_value(prog.keys[static_cast<std::size_t>(dn.key)], alloc), nodes[n], alloc);
+      parent.AddMember(key_ref(prog.keys[static_cast<std::size_t>(dn.key)]), nodes[n], alloc);
     }
     if (!nodes[0].IsObject()) nodes[0].SetObject();
     out = std::move(nodes[0]);
@@ -375,7 +409,10 @@ void apply_op(const op& o, const Value* const* slots, output& out, context& c) {
         if (!c.write) return out.set(o.dst[0], str_value(sv(v), alloc)), invalid(c, o.canonical_path, "unreadable timestamp");
         return invalid(c, o.canonical_path, "not an ISO 8601 timestamp");
       }
-      out.set(o.dst[0], str_value(c.write && o.rfc2822 ? format_rfc2822(*t) : format_iso8601_ms(*t), alloc));
+      if (c.write && o.rfc2822) return out.set(o.dst[0], str_value(format_rfc2822(*t), alloc));
+      char buf[24];
+      const auto text = format_utc_ms(*t, buf);
+      out.set(o.dst[0], text.empty() ? str_value(format_iso8601_ms(*t), alloc) : str_value(text, alloc));
       return;
     }
     case op_kind::coerce: {

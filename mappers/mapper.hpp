@@ -12,8 +12,10 @@
 #include "mappers/report.hpp"
 
 // Applying a compiled mapping_plan to RapidJSON values. Every function is thread-safe
-// for a shared plan; output is allocated from the caller's allocator, and strings are
-// copied, so the output does not borrow from the input document.
+// for a shared plan. Output is allocated from the caller's allocator and string values
+// are copied, so the output does not borrow from the input document. Output member
+// NAMES are not copied: they point into the plan, so keep the plan (its shared_ptr)
+// alive until the output has been serialized or discarded.
 namespace custbridge::mappers {
 
 using json_allocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
