@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -89,14 +90,13 @@ int run_serve(const std::vector<std::string>& args) {
   auto cfg = load_or_report(*a.get("--config"));
   if (!cfg) return 2;
   if (auto port = a.get("--port")) {
-    try {
-      const int p = std::stoi(*port);
-      if (p < 0 || p > 65535) throw std::out_of_range("port");
-      cfg->server.port = static_cast<std::uint16_t>(p);
-    } catch (const std::exception&) {
-      std::cerr << "custbridge serve: --port must be 0-65535\n";
+    unsigned p = 0;
+    const auto [end, ec] = std::from_chars(port->data(), port->data() + port->size(), p);
+    if (ec != std::errc{} || end != port->data() + port->size() || port->empty() || p > 65535) {
+      std::cerr << "custbridge serve: --port must be a number from 0 to 65535\n";
       return 2;
     }
+    cfg->server.port = static_cast<std::uint16_t>(p);
   }
   if (auto address = a.get("--address")) cfg->server.address = *address;
 
@@ -144,7 +144,7 @@ int run_check_config(const std::vector<std::string>& args) {
   if (wants_help(args) || args.size() != 1) {
     (args.size() == 1 ? std::cout : std::cerr) << "Usage: custbridge check-config FILE\n\n"
                                                   "Validates FILE and prints every problem as file:line:col: path: message.\n"
-                                                  "Exits 0 if the file is valid, 1 otherwise.\n";
+                                                  "Exits 0 if the file is valid, 1 if it has problems, 2 on a usage error.\n";
     return wants_help(args) ? 0 : 2;
   }
   auto cfg = load_or_report(args[0]);

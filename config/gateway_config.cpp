@@ -246,7 +246,24 @@ std::pair<int, int> position_of(const std::string& text, std::size_t offset) {
 std::string substitute_env(const std::string& text, const std::string& file_name, diagnostics& out) {
   std::string result;
   result.reserve(text.size());
+  char quote = 0;           // the quote character of the scalar we are in, if any
+  bool in_comment = false;  // ${...} in a YAML comment is left alone
   for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '\n') {
+      quote = 0;
+      in_comment = false;
+    } else if (!in_comment && quote == 0 && (c == '"' || c == '\'') && (i == 0 || text[i - 1] != '\\')) {
+      quote = c;
+    } else if (quote != 0 && c == quote && text[i - 1] != '\\') {
+      quote = 0;
+    } else if (quote == 0 && c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      in_comment = true;
+    }
+    if (in_comment) {
+      result += text[i++];
+      continue;
+    }
     if (text.compare(i, 3, "$${") == 0) {
       result += "${";
       i += 3;

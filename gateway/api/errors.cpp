@@ -110,7 +110,7 @@ http::response to_response(const api_error& error, std::string_view request_id) 
   return res;
 }
 
-http::response protocol_error_response(int status, std::string_view message) {
+http::response protocol_error_response(int status, std::string_view message, std::string_view request_id) {
   error_kind kind = error_kind::internal;
   switch (status) {
     case 400: kind = error_kind::bad_request; break;
@@ -118,7 +118,7 @@ http::response protocol_error_response(int status, std::string_view message) {
     case 431: kind = error_kind::headers_too_large; break;
     default: break;
   }
-  auto res = to_response(make_error(kind, std::string(message)), {});
+  auto res = to_response(make_error(kind, std::string(message)), request_id);
   res.keep_alive = false;  // the server cannot trust the rest of a stream it rejected
   return res;
 }

@@ -58,6 +58,6 @@ api_error validation_failed(std::vector<field_error> details);
 http::response to_response(const api_error& error, std::string_view request_id);
 
 // From the server's own protocol rejections (400/413/431/500) to the envelope.
-http::response protocol_error_response(int status, std::string_view message);
+http::response protocol_error_response(int status, std::string_view message, std::string_view request_id);
 
 }  // namespace custbridge::api

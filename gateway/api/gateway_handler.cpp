@@ -57,7 +57,8 @@ bool valid_idempotency_key(std::string_view key) {
 // key and body; another body under the same key is a conflict.
 boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr ctx, const http::request& req,
                                                                     backends::customer_backend& backend,
-                                                                    const std::string& store_id, const std::string& key_name) {
+                                                                    const std::string& store_id, const std::string& key_name,
+                                                                    const std::string& request_id) {
   const std::string key(req.header("idempotency-key"));
   const int depth = ctx->config.server.max_json_depth;
   if (key.empty() || !ctx->idempotency) co_return co_await create_customer(backend, store_id, req.body, depth);
@@ -82,11 +83,13 @@ boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr c
     ctx->idempotency->release(store_id, key_name, key);
     throw;
   }
-  ctx->idempotency->complete(store_id, key_name, key, outcome ? *outcome : to_response(outcome.error(), {}));
+  // A replayed error carries the first request's id, as a replay is that response.
+  ctx->idempotency->complete(store_id, key_name, key, outcome ? *outcome : to_response(outcome.error(), request_id));
   co_return outcome;
 }
 
-boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::request& req, const route& route) {
+boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::request& req, const route& route,
+                                                 const std::string& request_id) {
   const std::string& method = req.method;
   auto reject = [](error_kind kind, std::string message) { return request_outcome{make_error(kind, std::move(message)), {}, {}}; };
 
@@ -152,7 +155,7 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
     if (method == "GET")
       out.response = co_await list_customers(backend, route.store_id, std::string(req.query()));
     else
-      out.response = co_await create_idempotently(ctx, req, backend, route.store_id, out.key_name);
+      out.response = co_await create_idempotently(ctx, req, backend, route.store_id, out.key_name, request_id);
     co_return out;
   }
   if (!is_uuid(route.customer_id)) {
@@ -192,7 +195,7 @@ boost::asio::awaitable<http::response> handle_request(context_ptr ctx, http::req
   const auto matched = match_route(req.path());
   request_outcome outcome{make_error(error_kind::internal, "Internal error"), {}, {}};
   try {
-    outcome = co_await dispatch(ctx, req, matched);
+    outcome = co_await dispatch(ctx, req, matched, request_id);
   } catch (const std::exception& e) {
     // Bugs end here: logged with detail, answered without it.
     log_line(R"({"level":"error","msg":"unhandled exception","requestId":")" + json_escape(request_id) + R"(","what":")" +
@@ -215,7 +218,15 @@ boost::asio::awaitable<http::response> handle_request(context_ptr ctx, http::req
 http::handler make_gateway_handler(std::shared_ptr<const gateway_context> context) {
   http::handler h;
   h.handle = [context](http::request req) { return handle_request(context, std::move(req)); };
-  h.on_error = [](int status, std::string_view message) { return protocol_error_response(status, message); };
+  h.on_error = [](int status, std::string_view message) {
+    // The request could not be parsed, so there is no client X-Request-Id to honour.
+    const auto request_id = new_uuid_v4();
+    auto res = protocol_error_response(status, message, request_id);
+    res.set("X-Request-Id", request_id);
+    log_line(R"({"ts":")" + format_iso8601_ms(now_millis()) + R"(","level":"info","msg":"rejected","requestId":")" +
+             request_id + R"(","status":)" + std::to_string(status) + R"(,"reason":")" + json_escape(message) + "\"}");
+    return res;
+  };
   return h;
 }
 

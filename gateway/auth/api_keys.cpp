@@ -77,7 +77,9 @@ api::result<const api_key*> key_ring::authorize(const http::request& req, const 
   }
   const bool scope_ok = need == permission::read ? match->can_read : need == permission::write ? match->can_write : match->can_remove;
   if (!scope_ok) {
-    auto e = api::make_error(api::error_kind::forbidden, "Missing permission: " + std::string(scope_name(need)));
+    std::string message = "Missing permission: " + std::string(scope_name(need));
+    if (need == permission::remove) message += " (or customers:write)";
+    auto e = api::make_error(api::error_kind::forbidden, message);
     e.required_scope = std::string(scope_name(need));
     return e;
   }

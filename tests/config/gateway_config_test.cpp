@@ -82,6 +82,15 @@ TEST(EnvSubstitution, ReplacesEscapesAndReports) {
                                "f.yaml:4:4: ${: unterminated ${...} reference"));
 }
 
+TEST(EnvSubstitution, LeavesCommentsAlone) {
+  unsetenv("CB_CFG_MISSING");
+  setenv("CB_CFG_TEST", "value", 1);
+  diagnostics d;
+  EXPECT_EQ(substitute_env("# set ${CB_CFG_MISSING} first\na: ${CB_CFG_TEST} # not ${CB_CFG_MISSING}\nb: \"#${CB_CFG_TEST}\"\n", "f.yaml", d),
+            "# set ${CB_CFG_MISSING} first\na: value # not ${CB_CFG_MISSING}\nb: \"#value\"\n");
+  EXPECT_TRUE(d.empty());
+}
+
 TEST(DidYouMean, OnlySuggestsCloseMatches) {
   EXPECT_EQ(did_you_mean("prot", {"port", "threads"}), "port");
   EXPECT_EQ(did_you_mean("zzzzzz", {"port", "threads"}), "");

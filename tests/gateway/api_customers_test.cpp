@@ -280,9 +280,16 @@ TEST_F(CustomersApi, DefaultAddressIdStaysConsistentWithIsDefault) {
   EXPECT_TRUE(cleared["item"]["defaultAddressId"].IsNull());
   for (const auto& a : cleared["item"]["addresses"].GetArray()) EXPECT_FALSE(a["isDefault"].GetBool());
 
+  auto still_cleared = parse_json(put(id, R"({"addresses":[{"id":")" + a3 + R"("},{"id":")" + a1 + R"("}]})").body);
+  EXPECT_TRUE(still_cleared["item"]["defaultAddressId"].IsNull()) << "a default cleared on purpose stays cleared";
+
   auto emptied = parse_json(put(id, R"({"addresses":[]})").body);
   EXPECT_TRUE(emptied["item"]["defaultAddressId"].IsNull());
   EXPECT_EQ(emptied["item"]["addresses"].Size(), 0u);
+
+  auto refilled = parse_json(put(id, R"({"addresses":[{"address1":"9","city":"c","postalCode":"9","country":"US"}]})").body);
+  EXPECT_STREQ(refilled["item"]["defaultAddressId"].GetString(), refilled["item"]["addresses"][0]["id"].GetString())
+      << "a customer's first address becomes the default, as on create";
 }
 
 TEST_F(CustomersApi, DeleteReturns204AndLeavesATombstone) {

@@ -60,6 +60,15 @@ TEST_F(IdempotencyAndMetrics, KeysSurviveARestart) {
   EXPECT_EQ(again.header("idempotent-replayed"), "true");
 }
 
+TEST_F(IdempotencyAndMetrics, ReplayedErrorsKeepTheFirstRequestId) {
+  auto first = gw.call("POST", path, gw.keys().admin, R"({"email":"bad"})", {{"Idempotency-Key", "e1"}, {"X-Request-Id", "first-try"}});
+  ASSERT_EQ(first.status, 400);
+  auto replay = gw.call("POST", path, gw.keys().admin, R"({"email":"bad"})", {{"Idempotency-Key", "e1"}, {"X-Request-Id", "second-try"}});
+  EXPECT_EQ(replay.status, 400);
+  EXPECT_STREQ(parse_json(replay.body)["error"]["requestId"].GetString(), "first-try");
+  EXPECT_EQ(replay.header("x-request-id"), "second-try");
+}
+
 TEST_F(IdempotencyAndMetrics, MalformedKeyIsBadRequest) {
   auto r = post(R"({"email":"k@example.com"})", std::string(300, 'k'));
   EXPECT_EQ(r.status, 400);

@@ -67,10 +67,11 @@ TEST(ErrorResponse, CarriesRetryAfterAllowAndFieldDetails) {
 }
 
 TEST(ErrorResponse, ProtocolErrorsCloseTheConnection) {
-  auto res = protocol_error_response(413, "too big");
+  auto res = protocol_error_response(413, "too big", "rid-1");
   EXPECT_EQ(res.status, 413);
   EXPECT_FALSE(res.keep_alive);
   EXPECT_NE(res.body.find("PAYLOAD_TOO_LARGE"), std::string::npos);
+  EXPECT_NE(res.body.find(R"("requestId":"rid-1")"), std::string::npos);
 }
 
 }  // namespace

@@ -29,7 +29,11 @@ TEST_F(ServerLimits, OversizedBodyIs413WithTheEnvelope) {
   const std::string body = R"({"email":"big@example.com","name":")" + std::string(5000, 'x') + "\"}";
   auto r = gw.call("POST", path, gw.keys().admin, body);
   EXPECT_EQ(r.status, 413);
-  EXPECT_STREQ(parse_json(r.body)["error"]["code"].GetString(), "PAYLOAD_TOO_LARGE");
+  auto doc = parse_json(r.body);
+  EXPECT_STREQ(doc["error"]["code"].GetString(), "PAYLOAD_TOO_LARGE");
+  ASSERT_EQ(r.header("x-request-id").size(), 36u);
+  EXPECT_EQ(doc["error"]["requestId"].GetString(), r.header("x-request-id"));
+  EXPECT_TRUE(gw.process().wait_for_line(r.header("x-request-id"), std::chrono::seconds(5))) << "and is logged";
 }
 
 TEST_F(ServerLimits, OversizedHeadersAre431) {

@@ -300,6 +300,7 @@ api::result<domain::customer> sqlite_store::update_sync(const std::string& store
   std::optional<std::string> flagged_default;  // an address marked isDefault: true in this request
   bool current_default_unflagged = false;      // the current default was sent with isDefault: false
   std::vector<std::string> removed_ids;
+  const bool had_no_addresses = c.addresses.empty();
   if (p.addresses) {
     std::unordered_map<std::string, const domain::address*> current;
     for (const auto& a : c.addresses) current.emplace(a.id, &a);
@@ -354,8 +355,9 @@ api::result<domain::customer> sqlite_store::update_sync(const std::string& store
   } else if (p.addresses) {
     if (current_default_unflagged) {
       c.default_address_id.reset();
-    } else if (!c.default_address_id || !has_address(*c.default_address_id)) {
-      // The default was deleted (or there was none): the first remaining address takes over.
+    } else if (c.default_address_id ? !has_address(*c.default_address_id) : had_no_addresses) {
+      // The default was deleted, or these are the first addresses: the first one takes over,
+      // as on create. A default the client cleared on purpose stays cleared.
       c.default_address_id = c.addresses.empty() ? std::nullopt : std::optional(c.addresses.front().id);
     }
   }
