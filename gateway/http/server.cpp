@@ -14,6 +14,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -24,6 +25,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 namespace custbridge::http {
@@ -36,6 +38,7 @@ using tcp = asio::ip::tcp;
 using token = asio::as_tuple_t<asio::use_awaitable_t<>>;
 using tcp_stream = token::as_default_on_t<beast::tcp_stream>;
 using tcp_acceptor = token::as_default_on_t<tcp::acceptor>;
+using tls_stream = beast::ssl_stream<tcp_stream>;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -46,8 +49,13 @@ std::string lower(std::string_view s) {
 // One live connection. `busy` is true from the first byte of a request until its
 // response is written, so a graceful shutdown can close the idle ones at once.
 struct connection {
-  explicit connection(tcp::socket socket) : stream(std::move(socket)) {}
-  tcp_stream stream;
+  explicit connection(tcp::socket socket) : stream(std::in_place_type<tcp_stream>, std::move(socket)) {}
+  connection(tcp::socket socket, asio::ssl::context& ctx) : stream(std::in_place_type<tls_stream>, std::move(socket), ctx) {}
+  tcp_stream& lowest() {
+    if (auto* t = std::get_if<tls_stream>(&stream)) return t->next_layer();
+    return std::get<tcp_stream>(stream);
+  }
+  std::variant<tcp_stream, tls_stream> stream;
   bool busy = false;  // only touched on the connection's strand
 };
 
@@ -62,6 +70,7 @@ struct server::impl {
   tcp_acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer drain_timer;
+  std::optional<asio::ssl::context> tls;  // set by listen() when TLS is configured
   std::atomic<bool> stopping{false};
 
   std::mutex connections_mutex;
@@ -70,7 +79,10 @@ struct server::impl {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve_connection(std::shared_ptr<connection> conn, std::uint64_t id);
-  asio::awaitable<bool> write(tcp_stream& stream, response res, unsigned version, bool keep_alive);
+  template <class Stream>
+  asio::awaitable<void> serve_requests(Stream& stream, connection& conn, const std::string& remote);
+  template <class Stream>
+  asio::awaitable<bool> write(Stream& stream, response res, unsigned version, bool keep_alive);
   void begin_drain();
   void forget(std::uint64_t id);
 };
@@ -83,61 +95,80 @@ asio::awaitable<void> server::impl::accept_loop() {
       if (ec == asio::error::operation_aborted) co_return;
       continue;  // e.g. EMFILE; keep serving the connections we have
     }
-    auto conn = std::make_shared<connection>(std::move(socket));
+    auto conn = tls ? std::make_shared<connection>(std::move(socket), *tls) : std::make_shared<connection>(std::move(socket));
     std::uint64_t id;
     {
       std::lock_guard lock(connections_mutex);
       id = next_connection_id++;
       connections.emplace(id, conn);
     }
-    asio::co_spawn(conn->stream.get_executor(), serve_connection(conn, id), asio::detached);
+    asio::co_spawn(conn->lowest().get_executor(), serve_connection(conn, id), asio::detached);
   }
 }
 
-asio::awaitable<bool> server::impl::write(tcp_stream& stream, response res, unsigned version, bool keep_alive) {
+template <class Stream>
+asio::awaitable<bool> server::impl::write(Stream& stream, response res, unsigned version, bool keep_alive) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
   for (auto& [name, value] : res.headers) out.set(name, value);
   out.body() = std::move(res.body);
   out.keep_alive(keep_alive && res.keep_alive && !stopping);
   out.prepare_payload();
-  stream.expires_after(options.write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, out);
+  beast::get_lowest_layer(stream).expires_after(options.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, out, token{});
   co_return !ec && out.keep_alive();
 }
 
 asio::awaitable<void> server::impl::serve_connection(std::shared_ptr<connection> conn, std::uint64_t id) {
-  auto& stream = conn->stream;
-  beast::flat_buffer buffer;
+  auto& lowest = conn->lowest();
   std::string remote;
   {
     boost::system::error_code ec;
-    auto ep = stream.socket().remote_endpoint(ec);
+    auto ep = lowest.socket().remote_endpoint(ec);
     if (!ec) remote = ep.address().to_string();
   }
+  if (auto* tls_conn = std::get_if<tls_stream>(&conn->stream)) {
+    // A failed or stalled handshake ends the connection silently.
+    lowest.expires_after(options.tls_handshake_timeout);
+    auto [ec] = co_await tls_conn->async_handshake(asio::ssl::stream_base::server, token{});
+    if (!ec) co_await serve_requests(*tls_conn, *conn, remote);
+  } else {
+    co_await serve_requests(std::get<tcp_stream>(conn->stream), *conn, remote);
+  }
+  // No TLS close_notify: every response is delimited, so a bare close loses nothing.
+  boost::system::error_code ignored;
+  lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  lowest.socket().close(ignored);
+  forget(id);
+}
+
+template <class Stream>
+asio::awaitable<void> server::impl::serve_requests(Stream& stream, connection& conn, const std::string& remote) {
+  beast::flat_buffer buffer;
+  auto& lowest = beast::get_lowest_layer(stream);
   for (;;) {
     if (stopping) break;
     if (buffer.size() == 0) {
       // Keep-alive wait: only the idle timeout applies until the next request starts.
-      stream.expires_after(options.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096));
+      lowest.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), token{});
       if (ec) break;
       buffer.commit(n);
     }
-    conn->busy = true;
+    conn.busy = true;
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
     parser.body_limit(options.body_limit);
-    stream.expires_after(options.read_timeout);
-    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser);
+    lowest.expires_after(options.read_timeout);
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, token{});
     if (!ec && !parser.is_done()) {
       // Clients such as curl send "Expect: 100-continue" for larger bodies and wait for
       // the interim response; oversized bodies were already refused by the header read.
       const auto& head = parser.get();
       if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
         bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.version()};
-        std::tie(ec, n) = co_await bhttp::async_write(stream, go_on);
+        std::tie(ec, n) = co_await bhttp::async_write(stream, go_on, token{});
       }
-      if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser);
+      if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, token{});
     }
     if (ec) {
       std::optional<response> rejection;
@@ -171,13 +202,9 @@ asio::awaitable<void> server::impl::serve_connection(std::shared_ptr<connection>
       res = handler_.on_error(500, "internal error");
     }
     const bool again = co_await write(stream, std::move(res), version, keep_alive);
-    conn->busy = false;
+    conn.busy = false;
     if (!again) break;
   }
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream.socket().close(ignored);
-  forget(id);
 }
 
 void server::impl::forget(std::uint64_t id) {
@@ -203,8 +230,8 @@ void server::impl::begin_drain() {
   }
   for (auto& c : live) {
     // Idle connections close now; busy ones finish their request and then close.
-    asio::post(c->stream.get_executor(), [c] {
-      if (!c->busy) c->stream.cancel();
+    asio::post(c->lowest().get_executor(), [c] {
+      if (!c->busy) c->lowest().cancel();
     });
   }
   if (live.empty()) return;
@@ -221,6 +248,20 @@ server::server(server_options options, handler h) : impl_(std::make_unique<impl>
 server::~server() = default;
 
 void server::listen() {
+  const auto& o = impl_->options;
+  if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
+    if (o.tls_cert_file.empty() || o.tls_key_file.empty())
+      throw std::system_error(std::make_error_code(std::errc::invalid_argument), "TLS needs both tls_cert_file and tls_key_file");
+    asio::ssl::context ctx(asio::ssl::context::tls_server);
+    ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                    asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    ctx.use_certificate_chain_file(o.tls_cert_file, ec);
+    if (ec) throw std::system_error(ec, "cannot load TLS certificate '" + o.tls_cert_file + "'");
+    ctx.use_private_key_file(o.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) throw std::system_error(ec, "cannot load TLS key '" + o.tls_key_file + "'");
+    impl_->tls.emplace(std::move(ctx));
+  }
   auto& a = impl_->acceptor;
   tcp::endpoint ep{asio::ip::make_address(impl_->options.address), impl_->options.port};
   a.open(ep.protocol());

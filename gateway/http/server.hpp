@@ -23,6 +23,12 @@ struct server_options {
   std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10'000};
   std::chrono::milliseconds drain_timeout{10'000};  // graceful shutdown budget for in-flight requests
+  // TLS: when both files are set (PEM certificate chain and private key) every
+  // connection must complete a TLS handshake within tls_handshake_timeout before its
+  // first request; then requests are served exactly as over plain TCP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::chrono::milliseconds tls_handshake_timeout{10'000};
 };
 
 // What the server calls. Both functions may run concurrently on any server thread.
@@ -45,7 +51,8 @@ class server {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  // Binds and listens. Throws std::system_error if the address cannot be bound.
+  // Binds and listens. Throws std::system_error if the address cannot be bound, or if
+  // TLS is configured and the certificate or key cannot be loaded.
   void listen();
   // The bound port (after listen()).
   std::uint16_t port() const;
