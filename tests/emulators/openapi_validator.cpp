@@ -55,39 +55,62 @@ std::optional<openapi_spec> openapi_spec::load(const std::string& path, std::str
   }
 }
 
-YAML::Node openapi_spec::resolve(YAML::Node node) const {
-  for (int guard = 0; guard < 32 && node && node.IsMap() && node["$ref"]; ++guard) {
-    const auto ref = node["$ref"].as<std::string>();
+// yaml-cpp nodes are references into one tree: assigning to a Node overwrites what
+// it refers to, and a non-const operator[] can insert keys. Every lookup here goes
+// through const references, and rebinding uses reset().
+YAML::Node openapi_spec::resolve(const YAML::Node& in) const {
+  YAML::Node node(in);
+  for (int guard = 0; guard < 32; ++guard) {
+    const YAML::Node& cn = node;
+    if (!cn || !cn.IsMap() || !cn["$ref"]) break;
+    const auto ref = cn["$ref"].as<std::string>();
     if (!ref.starts_with("#/")) return YAML::Node();
-    YAML::Node cur = YAML::Clone(root_);
+    YAML::Node cur(root_);
     std::size_t start = 2;
     while (start <= ref.size()) {
       auto end = ref.find('/', start);
       if (end == std::string::npos) end = ref.size();
-      cur = cur[ref.substr(start, end - start)];
-      if (!cur) return YAML::Node();
+      const YAML::Node& cc = cur;
+      YAML::Node next = cc[ref.substr(start, end - start)];
+      if (!next) return YAML::Node();
+      cur.reset(next);
       start = end + 1;
     }
-    node = cur;
+    node.reset(cur);
   }
   return node;
 }
 
 YAML::Node openapi_spec::response_schema(const std::string& path, const std::string& method, int status) const {
-  auto op = root_["paths"][path][method];
+  // yaml-cpp throws when indexing into a missing node, so every step is checked.
+  const YAML::Node& root = root_;
+  const YAML::Node paths = root["paths"];
+  if (!paths) return YAML::Node();
+  const YAML::Node item = paths[path];
+  if (!item) return YAML::Node();
+  const YAML::Node op = item[method];
   if (!op) return YAML::Node();
-  auto responses = op["responses"];
-  auto r = responses[std::to_string(status)];
-  if (!r) return YAML::Node();
-  r = resolve(r);
-  auto content = r["content"];
+  const YAML::Node responses = op["responses"];
+  if (!responses) return YAML::Node();
+  const YAML::Node raw = responses[std::to_string(status)];
+  if (!raw) return YAML::Node();
+  const YAML::Node r = resolve(raw);
+  if (!r || !r.IsMap()) return YAML::Node();
+  const YAML::Node content = r["content"];
   if (!content) return YAML::Node();
-  auto json = content["application/json"];
+  const YAML::Node json = content["application/json"];
   if (!json) return YAML::Node();
   return json["schema"];
 }
 
-YAML::Node openapi_spec::component_schema(const std::string& name) const { return root_["components"]["schemas"][name]; }
+YAML::Node openapi_spec::component_schema(const std::string& name) const {
+  const YAML::Node& root = root_;
+  const YAML::Node components = root["components"];
+  if (!components) return YAML::Node();
+  const YAML::Node schemas = components["schemas"];
+  if (!schemas) return YAML::Node();
+  return schemas[name];
+}
 
 std::vector<std::string> openapi_spec::validate(const rapidjson::Value& value, const YAML::Node& schema, bool strict) const {
   std::vector<std::string> out;
@@ -99,18 +122,19 @@ std::vector<std::string> openapi_spec::validate(const rapidjson::Value& value, c
   return out;
 }
 
-void openapi_spec::check(const rapidjson::Value& v, YAML::Node schema, const std::string& where, bool strict,
+void openapi_spec::check(const rapidjson::Value& v, const YAML::Node& schema_in, const std::string& where, bool strict,
                          std::vector<std::string>& out) const {
-  schema = resolve(schema);
+  const YAML::Node resolved = resolve(schema_in);
+  const YAML::Node& schema = resolved;
   if (!schema || !schema.IsMap()) return;
 
-  if (auto all = schema["allOf"]) {
+  if (const YAML::Node all = schema["allOf"]) {
     for (const auto& sub : all) check(v, sub, where, false, out);
     // In strict mode the union of every branch's properties is what may appear.
     if (strict && v.IsObject()) {
       std::vector<std::string> known;
-      std::function<void(YAML::Node)> collect = [&](YAML::Node s) {
-        s = resolve(s);
+      std::function<void(const YAML::Node&)> collect = [&](const YAML::Node& in) {
+        const YAML::Node s = resolve(in);
         if (!s || !s.IsMap()) return;
         if (s["properties"])
           for (const auto& p : s["properties"]) known.push_back(p.first.as<std::string>());
@@ -123,8 +147,8 @@ void openapi_spec::check(const rapidjson::Value& v, YAML::Node schema, const std
         if (std::find(known.begin(), known.end(), key) == known.end()) out.push_back(where + "." + key + ": property not in the schema");
       }
       // Recurse strictly into declared properties.
-      std::function<void(YAML::Node)> strict_props = [&](YAML::Node s) {
-        s = resolve(s);
+      std::function<void(const YAML::Node&)> strict_props = [&](const YAML::Node& in) {
+        const YAML::Node s = resolve(in);
         if (!s || !s.IsMap()) return;
         if (s["properties"])
           for (const auto& p : s["properties"]) {
@@ -147,7 +171,7 @@ void openapi_spec::check(const rapidjson::Value& v, YAML::Node schema, const std
     }
   }
   for (const char* key : {"oneOf", "anyOf"}) {
-    auto alts = schema[key];
+    const YAML::Node alts = schema[key];
     if (!alts) continue;
     bool any = false;
     std::vector<std::string> first_errors;
@@ -167,7 +191,7 @@ void openapi_spec::check(const rapidjson::Value& v, YAML::Node schema, const std
     if (schema["type"] && !nullable) out.push_back(where + ": null where the schema wants " + schema["type"].as<std::string>());
     return;
   }
-  if (auto t = schema["type"]) {
+  if (const YAML::Node t = schema["type"]) {
     const auto want = t.as<std::string>();
     const bool ok = want == actual || (want == "number" && actual == "integer");
     if (!ok) {
@@ -175,7 +199,7 @@ void openapi_spec::check(const rapidjson::Value& v, YAML::Node schema, const std
       return;
     }
   }
-  if (auto e = schema["enum"]) {
+  if (const YAML::Node e = schema["enum"]) {
     bool found = false;
     for (const auto& item : e) found = found || (item.IsScalar() && item.as<std::string>() == scalar_text(v));
     if (!found) out.push_back(where + ": '" + scalar_text(v) + "' is not in the enum");
@@ -194,17 +218,17 @@ void openapi_spec::check(const rapidjson::Value& v, YAML::Node schema, const std
   if (v.IsArray()) {
     if (schema["minItems"] && v.Size() < schema["minItems"].as<std::size_t>()) out.push_back(where + ": fewer than minItems");
     if (schema["maxItems"] && v.Size() > schema["maxItems"].as<std::size_t>()) out.push_back(where + ": more than maxItems");
-    if (auto items = schema["items"])
+    if (const YAML::Node items = schema["items"])
       for (rapidjson::SizeType i = 0; i < v.Size(); ++i) check(v[i], items, where + "[" + std::to_string(i) + "]", strict, out);
   }
   if (v.IsObject()) {
-    auto props = schema["properties"];
-    if (auto req = schema["required"])
+    const YAML::Node props = schema["properties"];
+    if (const YAML::Node req = schema["required"])
       for (const auto& r : req) {
         const auto key = r.as<std::string>();
         if (!v.HasMember(key.c_str())) out.push_back(where + ": required property '" + key + "' is missing");
       }
-    auto extra = schema["additionalProperties"];
+    const YAML::Node extra = schema["additionalProperties"];
     const bool extras_allowed = !extra || (extra.IsScalar() && extra.as<std::string>() == "true") || extra.IsMap();
     for (const auto& m : v.GetObject()) {
       const std::string key = m.name.GetString();

@@ -23,6 +23,10 @@ class openapi_spec {
   // an undefined node if the spec documents no JSON body for it.
   YAML::Node response_schema(const std::string& path, const std::string& method, int status) const;
   YAML::Node component_schema(const std::string& name) const;
+  YAML::Node paths() const {
+    const YAML::Node& root = root_;
+    return root["paths"];
+  }
 
   // Every mismatch as "$.data[0].email: ...". In strict mode, properties that the
   // schema does not declare are reported too (unless additionalProperties allows them),
@@ -30,8 +34,8 @@ class openapi_spec {
   std::vector<std::string> validate(const rapidjson::Value& value, const YAML::Node& schema, bool strict) const;
 
  private:
-  YAML::Node resolve(YAML::Node node) const;
-  void check(const rapidjson::Value& v, YAML::Node schema, const std::string& where, bool strict,
+  YAML::Node resolve(const YAML::Node& node) const;
+  void check(const rapidjson::Value& v, const YAML::Node& schema, const std::string& where, bool strict,
              std::vector<std::string>& out) const;
 
   YAML::Node root_;
