@@ -135,8 +135,18 @@ void bc_client::validate(const http::request& req, const http::response& res) {
     ADD_FAILURE() << where << ": the spec documents no JSON body for this response (path " << (tmpl.empty() ? "unmatched" : tmpl) << ")";
     return;
   }
+  // Two known defects of customers.v2.yml, documented in docs/emulators.md:
+  // PUT /customers/{id} answers with customer_Base, which drops the id and dates every
+  // other customer response carries; and customerAddress_Full lost `form_fields`, which
+  // the 2022 spec (historic/customers.v2.at-57e3f20e.yml) still returns.
+  if (v2 && tmpl == "/customers/{customer_id}" && req.method == "PUT" && res.status == 200)
+    schema = spec->component_schema("customer_Full");
+  const bool v2_address = v2 && tmpl.starts_with("/customers/{customer_id}/addresses") && res.status == 200;
   const bool strict = res.status < 400;
-  for (const auto& problem : spec->validate(doc, schema, strict)) ADD_FAILURE() << where << ": " << problem;
+  for (const auto& problem : spec->validate(doc, schema, strict)) {
+    if (v2_address && problem.ends_with(".form_fields: property not in the schema")) continue;
+    ADD_FAILURE() << where << ": " << problem;
+  }
   if (res.status >= 400 && !v2) {
     EXPECT_TRUE(doc.IsObject() && doc.HasMember("status") && doc["status"].IsInt() && doc["status"].GetInt() == res.status)
         << where << ": " << res.body;
