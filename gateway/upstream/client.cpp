@@ -123,7 +123,10 @@ asio::awaitable<client::outcome> run_request(std::shared_ptr<client::impl> self,
   const auto started = clock::now();
   deadline = std::min(deadline, started + o.request_timeout);
   const bool idempotent = req.idempotent.value_or(idempotent_method(req.method));
-  const wire_request wire{req.method, base.prefix + req.target, self->headers_for(req), std::move(req.body)};
+  std::string target = base.prefix;
+  if (req.target.empty() || (req.target.front() != '/' && req.target.front() != '?')) target += '/';
+  target += req.target;
+  const wire_request wire{req.method, std::move(target), self->headers_for(req), std::move(req.body)};
   const int max_attempts = std::max(1, o.max_attempts);
 
   std::optional<client::outcome> last;  // the latest retryable result, returned if we must stop

@@ -53,6 +53,19 @@ struct client_options {
 // An upstream HTTP client for one platform store: retries, rate-limit pacing and a
 // circuit breaker around a pooled HTTP/1.1 transport.
 //
+// Usage from an adapter (one client per configured store, created at start-up):
+//
+//   client_options o;
+//   o.base_url = "https://api.tiendanube.com/2025-03/123456";
+//   o.default_headers = {{"Authentication", "bearer " + token}, {"User-Agent", "custbridge (ops@example.com)"}};
+//   o.rate_limit.dialect = rate_limit_dialect::nuvemshop;
+//   auto c = client::create(io.get_executor(), o, shared_transport);  // result<shared_ptr<client>, string>
+//
+//   upstream_request req{.method = "GET", .target = "/customers/42", .request_id = request_id};
+//   auto r = co_await (*c)->send(std::move(req), inbound_deadline);
+//   if (!r) return map_failure(r.error());  // suggested_status(kind): 502/504/503/429 (+ retry_after)
+//   if (r->status == 404) ...;               // platform statuses are responses, mapped by the adapter
+//
 // Thread-safety: send() may be called concurrently from any number of coroutines on
 // any threads of the executor's io_context; each call runs on its own strand. The
 // client must outlive its pending send() calls only through the shared_ptr it keeps

@@ -13,8 +13,10 @@ namespace custbridge::upstream {
 // One call to a platform, relative to the client's base URL.
 struct upstream_request {
   std::string method = "GET";  // upper-case token
-  std::string target;          // path and query after the base URL's prefix, e.g. "/customers?page=2"
-  http::header_list headers;   // sent as given; they override the client's default headers of the same name
+  std::string target;          // path and query after the base URL's prefix, e.g. "/customers?page=2"; a missing leading '/' is added
+  // Sent as given, overriding the client's default headers of the same name, except
+  // Host, Content-Length, Transfer-Encoding and Connection, which the transport sets.
+  http::header_list headers;
   std::string body;
   // Whether the call may be sent more than once. Unset: GET, HEAD, OPTIONS, PUT and
   // DELETE are idempotent, everything else is not. Set it to true for a POST that the

@@ -16,6 +16,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <cerrno>
@@ -356,7 +357,13 @@ asio::awaitable<exchange_result> transport::exchange(const base_url& to, wire_re
   req.method_string(request.method);
   req.target(request.target);
   req.set(bhttp::field::host, to.host_header());
-  for (auto& [name, value] : request.headers) req.insert(name, value);
+  for (auto& [name, value] : request.headers) {
+    // Framing and routing headers are the transport's to set.
+    if (beast::iequals(name, "host") || beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+        beast::iequals(name, "connection"))
+      continue;
+    req.insert(name, value);
+  }
   req.body() = std::move(request.body);
   req.keep_alive(true);
   req.prepare_payload();

@@ -52,6 +52,16 @@ TEST(UpstreamClient, SendsPrefixedTargetDefaultHeadersAndRequestId) {
   EXPECT_EQ(seen.header("user-agent"), "custbridge (ops@example.com)");
   EXPECT_EQ(seen.header("accept"), "application/vnd+json");
   EXPECT_EQ(seen.header("host"), "127.0.0.1:" + std::to_string(up.port()));
+
+  // Framing stays the transport's: a bogus Content-Length or Host from the caller is dropped.
+  auto put = upstream::upstream_request{"PUT", "customers/7", {{"Content-Length", "999"}, {"Host", "evil.example"}}, R"({"a":1})", {}, ""};
+  auto r2 = runner.send(*c, put);
+  ASSERT_TRUE(r2) << r2.error().message;
+  const auto second = up.requests().at(1);
+  EXPECT_EQ(second.target, "/2025-03/42/customers/7");
+  EXPECT_EQ(second.body, R"({"a":1})");
+  EXPECT_EQ(second.header("host"), "127.0.0.1:" + std::to_string(up.port()));
+  EXPECT_EQ(c->metrics().pool.opened, 1u);  // and the connection stayed usable
 }
 
 TEST(UpstreamClient, PlatformErrorsAreResponsesNotFailures) {
