@@ -93,6 +93,17 @@ http::response to_response(const api_error& error, std::string_view request_id) 
     w.String(error.required_scope.c_str(), static_cast<rapidjson::SizeType>(error.required_scope.size()));
     w.EndObject();
   }
+  if (error.upstream_status != 0) {
+    w.Key("upstream");
+    w.StartObject();
+    w.Key("status");
+    w.Int(error.upstream_status);
+    w.Key("excerpt");
+    w.String(error.upstream_excerpt.c_str(), static_cast<rapidjson::SizeType>(error.upstream_excerpt.size()));
+    w.EndObject();
+    w.Key("retryable");
+    w.Bool(error.retryable);
+  }
   if (!request_id.empty()) {
     w.Key("requestId");
     w.String(request_id.data(), static_cast<rapidjson::SizeType>(request_id.size()));

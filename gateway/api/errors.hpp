@@ -41,6 +41,11 @@ struct api_error {
   std::optional<int> retry_after_seconds;  // RATE_LIMITED, UNAVAILABLE
   std::string allow;                       // METHOD_NOT_ALLOWED: the Allow header value
   std::string required_scope;              // FORBIDDEN: emitted as details.required
+  // Errors that came from a platform keep its words for debugging: emitted as
+  // "upstream":{"status","excerpt"} and "retryable" when upstream_status is set.
+  int upstream_status = 0;
+  std::string upstream_excerpt;
+  bool retryable = false;
 };
 
 template <class T>

@@ -66,6 +66,20 @@ TEST(ErrorResponse, CarriesRetryAfterAllowAndFieldDetails) {
   EXPECT_STREQ(doc["error"]["message"].GetString(), "2 fields are invalid");
 }
 
+TEST(ErrorResponse, PlatformErrorsKeepTheUpstreamStatusAndExcerpt) {
+  auto e = make_error(error_kind::upstream_error, "Nuvemshop answered 500");
+  e.upstream_status = 500;
+  e.upstream_excerpt = R"({"code":500})";
+  e.retryable = true;
+  rapidjson::Document doc;
+  const auto res = to_response(e, "r");
+  doc.Parse(res.body.c_str());
+  EXPECT_EQ(res.status, 502);
+  EXPECT_EQ(doc["error"]["upstream"]["status"].GetInt(), 500);
+  EXPECT_STREQ(doc["error"]["upstream"]["excerpt"].GetString(), R"({"code":500})");
+  EXPECT_TRUE(doc["error"]["retryable"].GetBool());
+}
+
 TEST(ErrorResponse, ProtocolErrorsCloseTheConnection) {
   auto res = protocol_error_response(413, "too big", "rid-1");
   EXPECT_EQ(res.status, 413);
