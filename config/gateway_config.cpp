@@ -14,7 +14,7 @@
 namespace custbridge::config {
 namespace {
 
-const std::vector<std::string> known_backends = {"local"};
+const std::vector<std::string> known_backends = {"local", "nuvemshop", "bigcommerce_v2", "bigcommerce_v3"};
 const std::vector<std::string> known_scopes = {"customer.read", "customer.write", "customer.delete",
                                                "customers:read", "customers:write", "*"};
 
@@ -142,6 +142,48 @@ bool valid_store_id(const std::string& id) {
   return std::regex_match(id, pattern);
 }
 
+void read_platform(reader& r, const YAML::Node& body, const std::string& path, platform_config& p) {
+  r.check_keys(body, path,
+               {"backend", "base_url", "access_token", "user_agent", "mapping", "ca_file", "timeout_ms",
+                "connect_timeout_ms", "max_attempts", "max_connections"});
+  static const std::regex url("https?://[^/\\s]+(/[^\\s]*)?");
+  if (auto n = body["base_url"]) {
+    if (auto v = r.string(n, path + ".base_url")) {
+      if (!std::regex_match(*v, url))
+        r.error(n, path + ".base_url", "must be an http:// or https:// URL, got '" + *v + "'");
+      else
+        p.base_url = v->back() == '/' ? v->substr(0, v->size() - 1) : *v;
+    }
+  } else {
+    r.error(body, path + ".base_url", "missing required key 'base_url'");
+  }
+  if (auto n = body["access_token"]) {
+    if (auto v = r.string(n, path + ".access_token")) {
+      if (v->empty()) r.error(n, path + ".access_token", "must not be empty");
+      p.access_token = *v;
+    }
+  } else {
+    r.error(body, path + ".access_token", "missing required key 'access_token' (give it as ${ENV_VAR})");
+  }
+  if (auto n = body["user_agent"]) {
+    if (auto v = r.string(n, path + ".user_agent")) p.user_agent = *v;
+  }
+  if (auto n = body["mapping"]) {
+    if (auto v = r.string(n, path + ".mapping")) p.mapping_file = *v;
+  }
+  if (auto n = body["ca_file"]) {
+    if (auto v = r.string(n, path + ".ca_file")) p.ca_file = *v;
+  }
+  read_duration(r, body, "timeout_ms", path, p.timeout);
+  read_duration(r, body, "connect_timeout_ms", path, p.connect_timeout);
+  if (auto n = body["max_attempts"]) {
+    if (auto v = r.integer(n, path + ".max_attempts", 1, 10)) p.max_attempts = static_cast<int>(*v);
+  }
+  if (auto n = body["max_connections"]) {
+    if (auto v = r.integer(n, path + ".max_connections", 1, 1024)) p.max_connections = static_cast<int>(*v);
+  }
+}
+
 void read_stores(reader& r, const YAML::Node& node, std::map<std::string, store_config>& stores) {
   if (!r.expect_map(node, "stores")) return;
   for (const auto& kv : node) {
@@ -153,8 +195,7 @@ void read_stores(reader& r, const YAML::Node& node, std::map<std::string, store_
     }
     const auto& body = kv.second;
     if (!r.expect_map(body, path)) continue;
-    r.check_keys(body, path, {"backend"});
-    store_config store{id, ""};
+    store_config store{id, "", {}};
     if (auto b = body["backend"]) {
       if (auto v = r.string(b, path + ".backend")) {
         if (std::find(known_backends.begin(), known_backends.end(), *v) == known_backends.end()) {
@@ -167,6 +208,11 @@ void read_stores(reader& r, const YAML::Node& node, std::map<std::string, store_
       }
     } else {
       r.error(body, path + ".backend", "missing required key 'backend'");
+    }
+    if (store.backend == "local") {
+      r.check_keys(body, path, {"backend"});
+    } else if (!store.backend.empty()) {
+      read_platform(r, body, path, store.platform);
     }
     stores.emplace(id, store);
   }
@@ -329,6 +375,10 @@ boost::system::result<gateway_config, diagnostics> parse_gateway_config(const st
   if (!problems.empty()) return problems;
 
   const auto base = std::filesystem::path(file_name).parent_path();
+  for (auto& [id, store] : cfg.stores) {
+    for (auto* file : {&store.platform.mapping_file, &store.platform.ca_file})
+      if (!file->empty() && std::filesystem::path(*file).is_relative()) *file = (base / *file).string();
+  }
   if (cfg.state.sqlite_path != ":memory:" && std::filesystem::path(cfg.state.sqlite_path).is_relative())
     cfg.state.sqlite_path = (base / cfg.state.sqlite_path).string();
   return cfg;

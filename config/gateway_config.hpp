@@ -29,9 +29,24 @@ struct state_config {
   std::string sqlite_path = "custbridge.db";  // relative paths resolve against the config file's folder
 };
 
+// How to reach a store that lives on a platform (backend nuvemshop,
+// bigcommerce_v2 or bigcommerce_v3).
+struct platform_config {
+  std::string base_url;      // Nuvemshop: https://api.tiendanube.com/v1/{store_id}; BigCommerce: https://api.bigcommerce.com/stores/{hash}
+  std::string access_token;  // a secret: give it as ${ENV}
+  std::string user_agent = "custbridge/0.1 (ops@custbridge.invalid)";
+  std::string mapping_file;  // "" = the shipped mapping for the backend
+  std::string ca_file;       // "" = the system's CA store
+  std::chrono::milliseconds timeout{15'000};  // per canonical request, retries included
+  std::chrono::milliseconds connect_timeout{2'000};
+  int max_attempts = 3;
+  int max_connections = 16;
+};
+
 struct store_config {
   std::string id;
-  std::string backend;  // "local" for now
+  std::string backend;  // local, nuvemshop, bigcommerce_v2 or bigcommerce_v3
+  platform_config platform;  // for the platform backends
 };
 
 struct api_key_config {

@@ -272,6 +272,8 @@ void server::listen() {
 
 std::uint16_t server::port() const { return impl_->acceptor.local_endpoint().port(); }
 
+boost::asio::any_io_executor server::executor() { return impl_->ioc.get_executor(); }
+
 void server::run(bool install_signal_handlers) {
   auto& i = *impl_;
   if (install_signal_handlers) {

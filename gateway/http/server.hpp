@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
@@ -56,6 +57,9 @@ class server {
   void listen();
   // The bound port (after listen()).
   std::uint16_t port() const;
+  // The executor of the server's io_context, for clients that should run on the
+  // server's threads (e.g. upstream connections).
+  boost::asio::any_io_executor executor();
   // Serves until stop() or SIGINT/SIGTERM (if install_signal_handlers), then
   // drains: stops accepting, lets in-flight requests finish for up to
   // drain_timeout, closes idle connections, and returns.

@@ -61,6 +61,33 @@ TEST(GatewayConfig, StoreIdsAndKeys) {
   EXPECT_THAT(messages(twice), ElementsAre("gw.yaml:4:23: api_keys[1].sha256: the same key is configured twice"));
 }
 
+TEST(GatewayConfig, PlatformStores) {
+  auto ok = parse_gateway_config(
+      "stores:\n"
+      "  ns:\n"
+      "    backend: nuvemshop\n"
+      "    base_url: https://api.tiendanube.com/v1/123456/\n"
+      "    access_token: tok\n"
+      "    mapping: maps/ns.yaml\n"
+      "    timeout_ms: 5000\n"
+      "api_keys: []\n",
+      "/etc/cb/gw.yaml");
+  ASSERT_TRUE(ok);
+  const auto& p = ok->stores.at("ns").platform;
+  EXPECT_EQ(p.base_url, "https://api.tiendanube.com/v1/123456") << "a trailing slash is dropped";
+  EXPECT_EQ(p.access_token, "tok");
+  EXPECT_EQ(p.mapping_file, "/etc/cb/maps/ns.yaml");
+  EXPECT_EQ(p.timeout.count(), 5000);
+  EXPECT_EQ(p.max_attempts, 3);
+
+  EXPECT_THAT(messages("stores:\n  bc:\n    backend: bigcommerce_v3\n    base_url: ftp://x\n    acces_token: t\napi_keys: []\n"),
+              ElementsAre("gw.yaml:5:5: stores.bc.acces_token: unknown key 'acces_token' (did you mean 'access_token'?)",
+                          "gw.yaml:4:15: stores.bc.base_url: must be an http:// or https:// URL, got 'ftp://x'",
+                          "gw.yaml:3:5: stores.bc.access_token: missing required key 'access_token' (give it as ${ENV_VAR})"));
+  EXPECT_THAT(messages("stores:\n  l:\n    backend: local\n    base_url: http://x\napi_keys: []\n"),
+              ElementsAre("gw.yaml:4:5: stores.l.base_url: unknown key 'base_url'"));
+}
+
 TEST(GatewayConfig, YamlSyntaxErrorHasAPosition) {
   auto m = messages("stores: {s1: [\n");
   ASSERT_EQ(m.size(), 1u);

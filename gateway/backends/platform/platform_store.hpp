@@ -1,0 +1,84 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/api/errors.hpp"
+#include "gateway/backends/platform_ids.hpp"
+#include "gateway/domain/customer.hpp"
+#include "gateway/upstream/client.hpp"
+#include "mappers/plan.hpp"
+#include "mappers/report.hpp"
+
+namespace custbridge::backends {
+
+using json_allocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+
+// One configured store on a platform: its compiled mapping, its upstream client and
+// how long a canonical request may spend on it. Shared read-only by all requests.
+struct platform_store {
+  std::string store_id;  // the canonical store id
+  platform kind = platform::nuvemshop;
+  std::string platform_name;  // for messages: "Nuvemshop", "BigCommerce"
+  std::shared_ptr<const mappers::mapping_plan> plan;
+  std::shared_ptr<upstream::client> client;
+  std::chrono::milliseconds timeout{15'000};
+
+  upstream::client::clock::time_point deadline() const { return upstream::client::clock::now() + timeout; }
+};
+
+// Sends one request. Transport failures become 502/504/503/429 (with Retry-After);
+// a platform status of 400 and above becomes the canonical error its mapping's
+// error table names, with the platform's status and words under error.upstream.
+boost::asio::awaitable<api::result<upstream::upstream_response>> call(const platform_store& store,
+                                                                      upstream::upstream_request request,
+                                                                      upstream::client::clock::time_point deadline);
+
+// The same, but every platform status comes back as a response; only transport
+// failures are errors. For calls whose 4xx the adapter interprets itself.
+boost::asio::awaitable<api::result<upstream::upstream_response>> call_raw(const platform_store& store,
+                                                                          upstream::upstream_request request,
+                                                                          upstream::client::clock::time_point deadline);
+
+api::api_error failure_to_error(const platform_store& store, const upstream::upstream_failure& failure);
+api::api_error response_to_error(const platform_store& store, const upstream::upstream_response& response);
+// A mapping report with invalid fields, as a VALIDATION_ERROR.
+api::api_error invalid_fields(const mappers::map_report& report);
+// A platform answer the adapter cannot read (not JSON, wrong shape), as UPSTREAM_ERROR.
+api::api_error unreadable(const platform_store& store, const upstream::upstream_response& response, std::string_view what);
+
+// Parses a response body as JSON; UPSTREAM_ERROR if it is not.
+api::result<rapidjson::Document> parse_body(const platform_store& store, const upstream::upstream_response& response);
+
+// Canonical ids on platform stores are UUIDv8 (see platform_ids.hpp); the mapper
+// speaks the platform's decimal ids. These convert between the two for this store.
+std::string canonical_customer_id(const platform_store& store, std::uint64_t platform_id);
+std::string canonical_address_id(const platform_store& store, std::uint64_t platform_id);
+std::optional<std::uint64_t> platform_customer_id(const platform_store& store, std::string_view canonical_id);
+std::optional<std::uint64_t> platform_address_id(const platform_store& store, std::string_view canonical_id);
+
+// A canonical customer object as the mapper produced it (decimal ids) -> the domain
+// customer with this store's UUID ids. UPSTREAM_ERROR if an id is missing or not numeric.
+api::result<domain::customer> customer_from_canonical(const platform_store& store, const rapidjson::Value& canonical);
+api::result<domain::address> address_from_canonical(const platform_store& store, const rapidjson::Value& canonical);
+
+// Domain values -> canonical JSON for the mapper. `address_platform_id`, when set, is
+// written as the address id (decimal), so the platform updates that address in place.
+void canonical_for_create(const domain::customer_create& input, rapidjson::Value& out, json_allocator& alloc);
+// The top-level fields the patch touches, with their values from `next` (addresses excluded).
+void canonical_for_update(const domain::customer& next, const domain::customer_patch& patch, rapidjson::Value& out,
+                          json_allocator& alloc);
+void canonical_address(const domain::address& a, std::optional<std::uint64_t> address_platform_id, rapidjson::Value& out,
+                       json_allocator& alloc);
+
+// An address entry of a create body as a domain address (no id yet).
+domain::address address_from_input(const domain::address_input& input);
+
+}  // namespace custbridge::backends
