@@ -13,9 +13,19 @@ std::string new_key() { return "sk_live_" + random_alnum(32); }
 
 }  // namespace
 
-gateway_process::gateway_process(const std::string& extra_server_yaml) {
+gateway_process::gateway_process(const std::string& extra_server_yaml, const std::string& store_a_backend,
+                                 const std::vector<std::string>& emulator_flags) {
   dir_ = std::filesystem::temp_directory_path() / ("cb-gw-" + random_alnum(10));
   std::filesystem::create_directories(dir_);
+  std::string store_a_yaml = "    backend: local\n";
+  if (store_a_backend != "local") {
+    std::vector<std::string> flags{"--customers", "0", "--rate-scale", "100"};
+    flags.insert(flags.end(), emulator_flags.begin(), emulator_flags.end());
+    const std::string platform = store_a_backend == "nuvemshop" ? "nuvemshop" : "bigcommerce";
+    emulator_ = std::make_unique<emulator_process>(CUSTBRIDGE_EMULATOR_PATH, platform, flags);
+    store_a_yaml = "    backend: " + store_a_backend + "\n    base_url: " + emulator_->base_url() +
+                   "\n    access_token: " + emulator_->stores().at(0).access_token + "\n    timeout_ms: 10000\n";
+  }
   keys_ = {new_key(), new_key(), new_key(), new_key(), new_key()};
   std::ofstream cfg(dir_ / "gateway.yaml");
   cfg << "server:\n"
@@ -26,8 +36,7 @@ gateway_process::gateway_process(const std::string& extra_server_yaml) {
       << "state:\n"
          "  sqlite_path: data.db\n"
          "stores:\n"
-         "  " << store_a << ":\n"
-         "    backend: local\n"
+         "  " << store_a << ":\n" << store_a_yaml <<
          "  " << store_b << ":\n"
          "    backend: local\n"
          "api_keys:\n"

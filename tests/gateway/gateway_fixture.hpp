@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/emulator_process.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace custbridge::testing {
@@ -25,13 +26,18 @@ inline const std::string store_a = "0f0e0d0c-0b0a-4909-8807-060504030201";
 inline const std::string store_b = "store-b";
 
 // A real `custbridge serve` process on an ephemeral port with a fresh SQLite file.
+// store_b is always local; store_a is local or lives on a platform emulator started
+// for the test (backend "nuvemshop", "bigcommerce_v3" or "bigcommerce_v2").
 class gateway_process {
  public:
   // `extra_server_yaml` is spliced into the server: section (indented two spaces).
-  explicit gateway_process(const std::string& extra_server_yaml = "");
+  explicit gateway_process(const std::string& extra_server_yaml = "", const std::string& store_a_backend = "local",
+                           const std::vector<std::string>& emulator_flags = {});
   ~gateway_process();
 
   std::uint16_t port() const { return port_; }
+  // The emulator behind store_a, or null when store_a is local.
+  emulator_process* emulator() { return emulator_.get(); }
   // Stops the process gracefully and starts a new one on the same config and database.
   void restart();
   const test_keys& keys() const { return keys_; }
@@ -46,6 +52,7 @@ class gateway_process {
   void start();
 
   std::filesystem::path dir_;
+  std::unique_ptr<emulator_process> emulator_;
   test_keys keys_;
   std::unique_ptr<child_process> process_;
   std::uint16_t port_ = 0;
