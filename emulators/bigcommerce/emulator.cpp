@@ -105,6 +105,8 @@ void emulator::seed_store(store& s, std::size_t index, std::size_t count, std::u
   std::lock_guard lock(s.mutex);
   s.customers.clear();
   s.addresses.clear();
+  s.addresses_by_customer.clear();
+  s.values_by_customer.clear();
   s.attributes.clear();
   s.attribute_values.clear();
   s.subscribers.clear();
@@ -173,7 +175,7 @@ void emulator::seed_store(store& s, std::size_t index, std::size_t count, std::u
       a.country_code = sa.country;
       a.phone = sa.phone;
       a.address_type = sa.commercial ? "commercial" : "residential";
-      s.addresses.emplace(a.id, std::move(a));
+      s.put_address(a);
     }
     if (rng.chance(0.3)) {
       attribute_value v;
@@ -182,7 +184,7 @@ void emulator::seed_store(store& s, std::size_t index, std::size_t count, std::u
       v.customer_id = c.id;
       v.value = std::to_string(35 + rng.below(10));
       v.date_created = v.date_modified = p.updated_at;
-      s.attribute_values.emplace(v.id, v);
+      s.put_value(v);
     }
     for (int k = 0; k < p.order_count; ++k) {
       order o;

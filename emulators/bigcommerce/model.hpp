@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -122,6 +123,41 @@ struct store {
       next_group = 1, next_order = 100, next_hook = 1;
   std::unique_ptr<window_quota> quota;
   concurrency_caps caps;
+
+  // Addresses and attribute values by customer, so reading one customer does not scan
+  // the whole store. A row's customer_id never changes after creation. Mutate the two
+  // maps above only through these functions.
+  std::map<int, std::set<int>> addresses_by_customer, values_by_customer;
+  void put_address(const address& a) {
+    addresses[a.id] = a;
+    addresses_by_customer[a.customer_id].insert(a.id);
+  }
+  void erase_address(int id) {
+    auto it = addresses.find(id);
+    if (it == addresses.end()) return;
+    addresses_by_customer[it->second.customer_id].erase(id);
+    addresses.erase(it);
+  }
+  void put_value(const attribute_value& v) {
+    attribute_values[v.id] = v;
+    values_by_customer[v.customer_id].insert(v.id);
+  }
+  void erase_value(int id) {
+    auto it = attribute_values.find(id);
+    if (it == attribute_values.end()) return;
+    values_by_customer[it->second.customer_id].erase(id);
+    attribute_values.erase(it);
+  }
+  const std::set<int>& address_ids(int customer_id) const {
+    static const std::set<int> none;
+    auto it = addresses_by_customer.find(customer_id);
+    return it == addresses_by_customer.end() ? none : it->second;
+  }
+  const std::set<int>& value_ids(int customer_id) const {
+    static const std::set<int> none;
+    auto it = values_by_customer.find(customer_id);
+    return it == values_by_customer.end() ? none : it->second;
+  }
 };
 
 }  // namespace custbridge::emulators::bigcommerce

@@ -172,9 +172,10 @@ void write_v3_address(json_writer& w, const address& a, bool form_fields) {
 }
 
 void write_v3_customer(json_writer& w, const store& s, const customer& c, const std::vector<std::string>& include) {
-  int address_count = 0, attribute_count = 0;
-  for (const auto& [id, a] : s.addresses) address_count += a.customer_id == c.id;
-  for (const auto& [id, v] : s.attribute_values) attribute_count += v.customer_id == c.id;
+  const auto& address_ids = s.address_ids(c.id);
+  const auto& value_ids = s.value_ids(c.id);
+  const int address_count = static_cast<int>(address_ids.size());
+  const int attribute_count = static_cast<int>(value_ids.size());
   w.StartObject();
   put_key(w, "id");
   w.Int(c.id);
@@ -214,15 +215,14 @@ void write_v3_customer(json_writer& w, const store& s, const customer& c, const 
   if (has(include, "addresses")) {
     put_key(w, "addresses");
     w.StartArray();
-    for (const auto& [id, a] : s.addresses)
-      if (a.customer_id == c.id) write_v3_address(w, a, has(include, "formfields"));
+    for (int id : address_ids) write_v3_address(w, s.addresses.at(id), has(include, "formfields"));
     w.EndArray();
   }
   if (has(include, "attributes")) {
     put_key(w, "attributes");
     w.StartArray();
-    for (const auto& [id, v] : s.attribute_values) {
-      if (v.customer_id != c.id) continue;
+    for (int id : value_ids) {
+      const auto& v = s.attribute_values.at(id);
       w.StartObject();
       put_key(w, "id");
       w.Int(v.id);
@@ -330,9 +330,10 @@ void address_event(context& c, std::string_view what, const address& a) {
 
 void erase_customer(context& c, int id) {
   auto& s = c.s;
-  for (auto it = s.addresses.begin(); it != s.addresses.end();) it = it->second.customer_id == id ? s.addresses.erase(it) : std::next(it);
-  for (auto it = s.attribute_values.begin(); it != s.attribute_values.end();)
-    it = it->second.customer_id == id ? s.attribute_values.erase(it) : std::next(it);
+  for (int aid : std::set<int>(s.address_ids(id))) s.erase_address(aid);
+  for (int vid : std::set<int>(s.value_ids(id))) s.erase_value(vid);
+  s.addresses_by_customer.erase(id);
+  s.values_by_customer.erase(id);
   for (auto& [oid, o] : s.orders)
     if (o.customer_id == id) o.customer_id = 0;
   s.customers.erase(id);

@@ -243,8 +243,7 @@ http::response customers(context& c) {
   // ---- /customers/{id}/addresses
   auto owned = [&] {
     std::vector<const address*> rows;
-    for (const auto& [aid, a] : c.s.addresses)
-      if (a.customer_id == cu.id) rows.push_back(&a);
+    for (int aid : c.s.address_ids(cu.id)) rows.push_back(&c.s.addresses.at(aid));
     return rows;
   };
   auto read_v2_address = [&](const rapidjson::Value& body, address& a, bool is_post) -> std::optional<http::response> {
@@ -280,7 +279,7 @@ http::response customers(context& c) {
       a.customer_id = cu.id;
       if (auto err = read_v2_address(*doc, a, true)) return *err;
       a.id = c.s.next_address++;
-      c.s.addresses.emplace(a.id, a);
+      c.s.put_address(a);
       address_event(c, "created", a);
       return one_address(a);
     }
@@ -288,7 +287,7 @@ http::response customers(context& c) {
       // Removes every address of this customer.
       for (auto* a : owned()) {
         address_event(c, "deleted", *a);
-        c.s.addresses.erase(a->id);
+        c.s.erase_address(a->id);
       }
       return no_content();
     }
@@ -301,7 +300,7 @@ http::response customers(context& c) {
   if (m == "GET") return one_address(ait->second);
   if (m == "DELETE") {
     address_event(c, "deleted", ait->second);
-    c.s.addresses.erase(ait);
+    c.s.erase_address(ait->first);
     return no_content();
   }
   if (m == "PUT") {
@@ -309,7 +308,7 @@ http::response customers(context& c) {
     if (!doc) return bad_json();
     address a = ait->second;
     if (auto err = read_v2_address(*doc, a, false)) return *err;
-    ait->second = a;
+    c.s.put_address(a);
     address_event(c, "updated", a);
     return one_address(a);
   }

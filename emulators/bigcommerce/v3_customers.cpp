@@ -75,8 +75,17 @@ http::response list_customers(context& c) {
   auto p = read_paging(c.q);
   if (!p) return v3_error(422, "Invalid paging parameters", {{"page", "page and limit must be positive integers"}});
   std::vector<const customer*> rows;
-  for (const auto& [id, cu] : c.s.customers)
-    if (customer_matches(c, cu)) rows.push_back(&cu);
+  if (auto ids = c.q.get("id:in")) {
+    // Look the listed ids up instead of scanning the store: the common single-customer read.
+    std::set<int> wanted;
+    for (const auto& item : split_list(*ids))
+      if (auto id = parse_int(item)) wanted.insert(static_cast<int>(*id));
+    for (int id : wanted)
+      if (auto it = c.s.customers.find(id); it != c.s.customers.end() && customer_matches(c, it->second)) rows.push_back(&it->second);
+  } else {
+    for (const auto& [id, cu] : c.s.customers)
+      if (customer_matches(c, cu)) rows.push_back(&cu);
+  }
   if (auto sort = c.q.get("sort")) {
     auto parts = split_list(*sort, ':');
     const std::string field = parts.empty() ? "" : parts[0];
@@ -210,13 +219,13 @@ http::response create_customers(context& c) {
     for (auto& a : fresh_addresses[i]) {
       a.id = c.s.next_address++;
       a.customer_id = cu.id;
-      c.s.addresses.emplace(a.id, a);
+      c.s.put_address(a);
     }
     for (auto& v : fresh_values[i]) {
       v.id = c.s.next_attribute_value++;
       v.customer_id = cu.id;
       v.date_created = v.date_modified = now;
-      c.s.attribute_values.emplace(v.id, v);
+      c.s.put_value(v);
     }
   }
   return write_customers(c, ids);
@@ -350,8 +359,8 @@ http::response create_addresses(context& c) {
     for (const auto& [id, old] : c.s.addresses) dup = dup || same_address(old, a);
     if (dup) continue;
     a.id = c.s.next_address++;
-    auto [it, ok] = c.s.addresses.emplace(a.id, a);
-    created.push_back(&it->second);
+    c.s.put_address(a);
+    created.push_back(&c.s.addresses.at(a.id));
     address_event(c, "created", a);
   }
   return write_addresses(created);
@@ -388,9 +397,8 @@ http::response update_addresses(context& c) {
     bool dup = false;
     for (const auto& [id, old] : c.s.addresses) dup = dup || (id != a.id && same_address(old, a));
     if (dup) continue;
-    auto& slot = c.s.addresses.at(a.id);
-    slot = a;
-    out.push_back(&slot);
+    c.s.put_address(a);
+    out.push_back(&c.s.addresses.at(a.id));
     address_event(c, "updated", a);
   }
   return write_addresses(out);
@@ -403,7 +411,7 @@ http::response delete_addresses(context& c) {
         auto it = c.s.addresses.find(static_cast<int>(*id));
         if (it == c.s.addresses.end()) continue;
         address_event(c, "deleted", it->second);
-        c.s.addresses.erase(it);
+        c.s.erase_address(it->first);
       }
   http::response r;
   r.status = 204;

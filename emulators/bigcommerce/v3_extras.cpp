@@ -138,8 +138,10 @@ http::response attributes(context& c) {
         if (auto id = parse_int(item)) {
           // Deleting an attribute also deletes its values.
           c.s.attributes.erase(static_cast<int>(*id));
-          for (auto it = c.s.attribute_values.begin(); it != c.s.attribute_values.end();)
-            it = it->second.attribute_id == *id ? c.s.attribute_values.erase(it) : std::next(it);
+          std::vector<int> doomed;
+          for (const auto& [vid, v] : c.s.attribute_values)
+            if (v.attribute_id == *id) doomed.push_back(vid);
+          for (int vid : doomed) c.s.erase_value(vid);
         }
     return no_content();
   }
@@ -223,7 +225,7 @@ http::response attribute_values(context& c) {
   if (m == "DELETE") {
     if (auto ids = c.q.get("id:in"))
       for (const auto& item : split_list(*ids))
-        if (auto id = parse_int(item)) c.s.attribute_values.erase(static_cast<int>(*id));
+        if (auto id = parse_int(item)) c.s.erase_value(static_cast<int>(*id));
     return no_content();
   }
   if (m != "PUT") return v3_error(405, "Method Not Allowed");
@@ -265,8 +267,10 @@ http::response attribute_values(context& c) {
   if (!errors.empty()) return v3_error(422, "Upsert attribute values failed.", errors);
   std::vector<const attribute_value*> rows;
   for (auto& v : out) {
-    if (v.id == 0 || !c.s.attribute_values.contains(v.id)) v.id = v.id ? v.id : c.s.next_attribute_value++;
-    c.s.attribute_values[v.id] = v;
+    if (v.id == 0 || !c.s.attribute_values.contains(v.id)) v.id = c.s.next_attribute_value++;
+    // An explicit id may name a row of another customer: drop the old row first.
+    c.s.erase_value(v.id);
+    c.s.put_value(v);
     rows.push_back(&c.s.attribute_values.at(v.id));
   }
   return written(rows, write_value);
