@@ -1,6 +1,10 @@
 // The upstream client against in-process upstreams over plain HTTP: the client sends,
 // the upstream sees, the upstream answers (or misbehaves), the client reports.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
@@ -239,6 +243,45 @@ TEST(UpstreamClient, ConnectRefusedIsRetriedForAnyMethodThenAConnectFailure) {
   EXPECT_EQ(r.error().attempts, 3);  // nothing was sent, so even a POST may try again
   EXPECT_NE(r.error().message.find("Connection refused"), std::string::npos) << r.error().message;
   EXPECT_EQ(c->metrics().failures[static_cast<std::size_t>(failure_kind::connect)], 1u);
+}
+
+// A listener whose accept queue is full drops new SYNs, so connecting hangs: the
+// connect timeout must end it (without the deadline helper it would take the kernel's
+// SYN retries, over a minute).
+TEST(UpstreamClient, ConnectThatHangsEndsAtTheConnectTimeout) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  // Fill the accept queue with connections nobody accepts.
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    fillers.push_back(fd);
+  }
+  std::this_thread::sleep_for(50ms);
+
+  client_runner runner;
+  auto o = options_for("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
+  o.connect_timeout = 100ms;
+  o.max_attempts = 2;
+  auto c = runner.make_client(o);
+  upstream::client::outcome r;
+  const auto ms = elapsed_ms([&] { r = runner.send(*c, get("/x"), 3s); });
+  for (int fd : fillers) ::close(fd);
+  ::close(listener);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, failure_kind::connect);
+  EXPECT_EQ(r.error().attempts, 2);
+  EXPECT_NE(r.error().message.find("timed out"), std::string::npos) << r.error().message;
+  EXPECT_GE(ms, 200);
+  EXPECT_LT(ms, 1000);
 }
 
 TEST(UpstreamClient, ResetAfterTheRequestIsRetriedForGet) {

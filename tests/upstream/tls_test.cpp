@@ -1,6 +1,11 @@
 // HTTPS: the project's server core in TLS mode with certificates from a test CA made
 // at test time, and the client's certificate verification.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tests/upstream/test_pki.hpp"
 #include "tests/upstream/upstream_fixture.hpp"
@@ -151,6 +156,28 @@ TEST_F(UpstreamTls, ServerRejectsPlainHttpOnItsTlsPortWithoutCrashing) {
   auto ok = runner.send(*good, get("/after"));
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->body, "/after");
+}
+
+TEST_F(UpstreamTls, ServerDropsAClientThatNeverStartsTheHandshake) {
+  auto o = tls_server(pki_->server_cert(), pki_->server_key());
+  o.tls_handshake_timeout = 100ms;
+  scripted_upstream up(echo_target, o);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(up.port());
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  char byte;
+  std::int64_t ms = elapsed_ms([&] {
+    pollfd p{fd, POLLIN, 0};
+    ASSERT_EQ(::poll(&p, 1, 2000), 1);
+    EXPECT_LE(::recv(fd, &byte, 1, 0), 0);  // closed (or reset) without a byte
+  });
+  ::close(fd);
+  EXPECT_GE(ms, 80);
+  EXPECT_LT(ms, 1000);
 }
 
 TEST(HttpServerTls, MissingKeyFileFailsAtListen) {
