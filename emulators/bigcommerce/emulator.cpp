@@ -8,6 +8,7 @@
 
 #include "common/crypto.hpp"
 #include "emulators/bigcommerce/routes.hpp"
+#include "emulators/common/frontend.hpp"
 #include "emulators/common/seed_data.hpp"
 
 namespace custbridge::emulators::bigcommerce {
@@ -70,6 +71,20 @@ std::string seed_address2(const seed_address& a) {
   std::string out = a.floor.value_or("");
   if (a.locality) out += (out.empty() ? "" : " - ") + *a.locality;
   return out;
+}
+
+// The gate of a concurrency-capped endpoint; `rest` starts at "v2"/"v3".
+concurrency_gate* gate_for(store& s, std::string_view method, const std::vector<std::string_view>& rest) {
+  if (rest.size() >= 2 && rest[0] == "v2" && rest[1].starts_with("customer_groups")) return &s.caps.customer_groups;
+  if (rest.size() < 2 || rest[0] != "v3" || rest[1] != "customers") return nullptr;
+  if (rest.size() == 2) return method == "PUT" ? &s.caps.customers_put : nullptr;
+  if (rest.size() != 3) return nullptr;
+  const auto sub = rest[2];
+  if (sub == "addresses") return method == "POST" ? &s.caps.addresses_post : method == "PUT" ? &s.caps.addresses_put : nullptr;
+  if (sub == "attributes") return method == "POST" || method == "PUT" ? &s.caps.attributes_write : nullptr;
+  if (sub == "attribute-values") return method == "PUT" ? &s.caps.attribute_values_put : nullptr;
+  if (sub == "form-field-values") return method == "PUT" ? &s.caps.form_fields_put : nullptr;
+  return nullptr;
 }
 
 }  // namespace
@@ -237,7 +252,7 @@ http::response emulator::server_rejection(int status, std::string_view message) 
   return v3_error(status, title_for(status), {{"request", std::string(message)}});
 }
 
-boost::asio::awaitable<http::response> emulator::handle(http::request req) {
+boost::asio::awaitable<http::response> emulator::handle(http::request req, std::chrono::milliseconds latency) {
   const auto seg = path_segments(req.path());
   if (seg.size() < 3 || seg[0] != "stores" || (seg[2] != "v2" && seg[2] != "v3")) co_return v3_not_found();
   const bool v2 = seg[2] == "v2";
@@ -260,6 +275,19 @@ boost::asio::awaitable<http::response> emulator::handle(http::request req) {
     r.set("X-Retry-After", std::to_string((q.reset_ms + 999) / 1000));
     co_return r;
   }
+
+  // The documented concurrency caps count requests in flight, injected latency included.
+  concurrency_gate::ticket slot;
+  if (auto* gate = gate_for(*s, req.method, {seg.begin() + 2, seg.end()})) {
+    slot = gate->acquire();
+    if (!slot) {
+      auto r = v2 ? v2_error(429, "Too many concurrent requests.")
+                  : v3_error(429, "Too many requests", {{"concurrency", "Too many concurrent requests to this endpoint."}});
+      add_limits(r);
+      co_return r;
+    }
+  }
+  co_await sleep_for(latency);
 
   http::response r;
   std::vector<event> events;

@@ -32,7 +32,7 @@ class emulator : public platform {
  public:
   explicit emulator(options o);
 
-  boost::asio::awaitable<http::response> handle(http::request req) override;
+  boost::asio::awaitable<http::response> handle(http::request req, std::chrono::milliseconds latency) override;
   http::response injected_error(int status, const http::request& req) override;
   http::response server_rejection(int status, std::string_view message) override;
   std::string route_label(const http::request& req) const override;

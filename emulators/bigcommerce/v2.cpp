@@ -373,8 +373,6 @@ std::optional<http::response> apply_group(context& c, const rapidjson::Value& bo
 }
 
 http::response customer_groups(context& c) {
-  auto ticket = c.s.caps.customer_groups.acquire();
-  if (!ticket) return v2_error(429, "Too many concurrent requests.");
   const auto& m = c.req.method;
   const auto& r = c.rest;
   auto one = [&](const customer_group& g) {

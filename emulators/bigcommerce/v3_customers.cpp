@@ -21,10 +21,6 @@ http::response too_large() {
   return v3_error(413, "The request payload is too large. The maximum number of items is 10.");
 }
 
-http::response busy() {
-  return v3_error(429, "Too many requests", {{"concurrency", "Too many concurrent requests to this endpoint."}});
-}
-
 std::vector<std::string> includes(const query_params& q) {
   std::vector<std::string> out;
   if (auto v = q.get("include")) out = split_list(*v);
@@ -237,8 +233,6 @@ http::response create_customers(context& c) {
 }
 
 http::response update_customers(context& c) {
-  auto ticket = c.s.caps.customers_put.acquire();
-  if (!ticket) return busy();
   auto doc = parse_json(c.req.body);
   if (!doc || !doc->IsArray())
     return v3_error(422, "JSON data is missing or invalid", {{"body", "The request body must be an array of customers."}});
@@ -344,8 +338,6 @@ http::response write_addresses(const std::vector<const address*>& rows) {
 }
 
 http::response create_addresses(context& c) {
-  auto ticket = c.s.caps.addresses_post.acquire();
-  if (!ticket) return busy();
   auto doc = parse_json(c.req.body);
   if (!doc || !doc->IsArray())
     return v3_error(422, "JSON data is missing or invalid", {{"body", "The request body must be an array of addresses."}});
@@ -372,8 +364,6 @@ http::response create_addresses(context& c) {
 }
 
 http::response update_addresses(context& c) {
-  auto ticket = c.s.caps.addresses_put.acquire();
-  if (!ticket) return busy();
   auto doc = parse_json(c.req.body);
   if (!doc || !doc->IsArray())
     return v3_error(422, "JSON data is missing or invalid", {{"body", "The request body must be an array of addresses."}});

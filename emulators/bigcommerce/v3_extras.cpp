@@ -12,10 +12,6 @@ constexpr std::size_t max_attributes = 50;
 
 std::string body_of(rapidjson::StringBuffer& sb) { return std::string(sb.GetString(), sb.GetSize()); }
 
-http::response busy() {
-  return v3_error(429, "Too many requests", {{"concurrency", "Too many concurrent requests to this endpoint."}});
-}
-
 http::response no_content() {
   http::response r;
   r.status = 204;
@@ -146,8 +142,6 @@ http::response attributes(context& c) {
     return no_content();
   }
   if (m != "POST" && m != "PUT") return v3_error(405, "Method Not Allowed");
-  auto ticket = c.s.caps.attributes_write.acquire();
-  if (!ticket) return busy();
   auto doc = array_body(c);
   if (!doc) return bad_body();
   error_map errors;
@@ -229,8 +223,6 @@ http::response attribute_values(context& c) {
     return no_content();
   }
   if (m != "PUT") return v3_error(405, "Method Not Allowed");
-  auto ticket = c.s.caps.attribute_values_put.acquire();
-  if (!ticket) return busy();
   auto doc = array_body(c);
   if (!doc) return bad_body();
   std::set<int> customers;
@@ -312,8 +304,6 @@ http::response form_field_values(context& c) {
     });
   }
   if (m != "PUT") return v3_error(405, "Method Not Allowed");
-  auto ticket = c.s.caps.form_fields_put.acquire();
-  if (!ticket) return busy();
   auto doc = array_body(c);
   if (!doc) return bad_body();
   error_map errors;

@@ -30,6 +30,13 @@ http::response admin_error(int status, std::string_view message) {
 
 }  // namespace
 
+boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  if (d.count() <= 0) co_return;
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  timer.expires_after(d);
+  co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+}
+
 frontend::frontend(std::shared_ptr<platform> p, fault_config faults) : platform_(std::move(p)), faults_(std::move(faults)) {}
 
 http::response frontend::admin(const http::request& req) {
@@ -74,18 +81,13 @@ boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http:
   auto& p = *fe->platform_;
   const auto route = p.route_label(req);
   const auto plan = fe->faults_.next();
-  if (plan.delay.count() > 0) {
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-    timer.expires_after(plan.delay);
-    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-  }
   http::response res;
-  if (plan.rate_limited)
-    res = p.injected_error(429, req);
-  else if (plan.error_status)
-    res = p.injected_error(*plan.error_status, req);
-  else
-    res = co_await p.handle(std::move(req));
+  if (plan.rate_limited || plan.error_status) {
+    co_await sleep_for(plan.delay);
+    res = p.injected_error(plan.rate_limited ? 429 : *plan.error_status, req);
+  } else {
+    res = co_await p.handle(std::move(req), plan.delay);
+  }
   if (plan.body != body_fault::none) res.body = damage_body(std::move(res.body), plan.body);
   fe->counters_.add(route, res.status);
   co_return res;

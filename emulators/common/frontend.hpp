@@ -36,6 +36,9 @@ class frontend {
 // Serves one request: admin routes first, then faults, then the platform.
 boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http::request req);
 
+// Waits on a steady timer of the calling coroutine's executor; returns at once for d <= 0.
+boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds d);
+
 // The handler to give the HTTP server.
 http::handler make_handler(std::shared_ptr<frontend> fe);
 

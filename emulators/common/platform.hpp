@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -14,7 +15,10 @@ class platform {
  public:
   virtual ~platform() = default;
   // Serves one platform request: auth, rate limit, routing, the platform's own errors.
-  virtual boost::asio::awaitable<http::response> handle(http::request req) = 0;
+  // `latency` is injected processing time: it is spent after authentication and rate
+  // limiting, while the request holds its concurrency slot, so documented concurrency
+  // caps trip as they would on a slow platform.
+  virtual boost::asio::awaitable<http::response> handle(http::request req, std::chrono::milliseconds latency) = 0;
   // The platform's own response for an injected error status (5xx, or 429 in a storm).
   virtual http::response injected_error(int status, const http::request& req) = 0;
   // The platform's answer to a request the HTTP server rejected (400/413/431).

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "common/crypto.hpp"
+#include "emulators/common/frontend.hpp"
 #include "emulators/common/json.hpp"
 #include "emulators/common/query.hpp"
 #include "emulators/common/seed_data.hpp"
@@ -215,7 +216,7 @@ http::response emulator::injected_error(int status, const http::request&) {
 
 http::response emulator::server_rejection(int status, std::string_view message) { return error(status, reason(status), message); }
 
-boost::asio::awaitable<http::response> emulator::handle(http::request req) {
+boost::asio::awaitable<http::response> emulator::handle(http::request req, std::chrono::milliseconds latency) {
   const auto seg = path_segments(req.path());
   // User-Agent first: the real API answers 400 before it looks at the token.
   if (req.header("user-agent").empty()) co_return error(400, "Bad Request", "A User-Agent header is required");
@@ -241,6 +242,7 @@ boost::asio::awaitable<http::response> emulator::handle(http::request req) {
     co_return r;
   }
 
+  co_await sleep_for(latency);
   const bool head = req.method == "HEAD";
   if (head) req.method = "GET";
   std::vector<webhook_delivery> hooks;

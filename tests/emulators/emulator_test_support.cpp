@@ -38,7 +38,7 @@ http::response run(F make_awaitable) {
 }  // namespace
 
 http::response call(platform& p, http::request req) {
-  return run([&] { return p.handle(std::move(req)); });
+  return run([&] { return p.handle(std::move(req), std::chrono::milliseconds(0)); });
 }
 
 http::response call(std::shared_ptr<frontend> fe, http::request req) {

@@ -1,5 +1,8 @@
 // Shared machinery: admin endpoints, seeded fault injection, request counters,
 // deterministic seeding, and Nuvemshop's conformance with the seed file's examples.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -108,6 +111,34 @@ TEST(Faults, LatencyIsAdded) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(call(fe, make_request("GET", "/v1/1000001/customers", ns_auth())).status, 200);
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(40));
+}
+
+http::request slow_put() {
+  return make_request("PUT", "/stores/emu00001/v3/customers",
+                      {{"x-auth-token", "bc-token-emu00001"}, {"content-type", "application/json"}}, R"([{"id":1,"notes":"slow"}])");
+}
+
+// A plain function, not a lambda: g++ 12 miscompiles string literals inside coroutine bodies.
+boost::asio::awaitable<void> put_customer(std::shared_ptr<frontend> fe, std::vector<int>* statuses) {
+  auto r = co_await serve(fe, slow_put());
+  statuses->push_back(r.status);
+}
+
+TEST(Faults, SlowRequestsHoldTheirConcurrencySlot) {
+  // Four PUT /v3/customers in flight at once, each slowed by 50 ms: the cap is 3.
+  fault_config f;
+  f.latency = std::chrono::milliseconds(50);
+  auto fe = bigcommerce_frontend(2, f);
+  boost::asio::io_context ioc;
+  std::vector<int> got;
+  for (int i = 0; i < 4; ++i) boost::asio::co_spawn(ioc, put_customer(fe, &got), boost::asio::detached);
+  ioc.run();
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<int>{200, 200, 200, 429}));
+  // Once they are done the slots are free again.
+  EXPECT_EQ(call(fe, make_request("PUT", "/stores/emu00001/v3/customers",
+                                  {{"x-auth-token", "bc-token-emu00001"}, {"content-type", "application/json"}},
+                                  R"([{"id":1,"notes":"fast"}])")).status, 200);
 }
 
 TEST(Admin, FaultsCanBeSetAndClearedAtRunTime) {
