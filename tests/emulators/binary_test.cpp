@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "tests/support/child_process.hpp"
+#include "tests/emulators/bigcommerce_conformance.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace custbridge::emulators::testing {
@@ -84,8 +85,16 @@ TEST(EmulatorBinary, BigCommerceServesV2AndV3WithScaledRateLimits) {
   const std::string hash = s.line["stores"][0]["store_hash"].GetString();
   const std::string token = s.line["stores"][0]["access_token"].GetString();
   const std::vector<std::pair<std::string, std::string>> h{{"X-Auth-Token", token}, {"Accept", "application/json"}};
-  auto v3 = http_request(s.port, "GET", "/stores/" + hash + "/v3/customers", h);
+  auto v3 = http_request(s.port, "GET", "/stores/" + hash + "/v3/customers?include=addresses", h);
   EXPECT_EQ(v3.status, 200) << v3.body;
+  // What went over the wire conforms to the official schema too.
+  const auto& specs = bigcommerce_specs::get();
+  ASSERT_TRUE(specs.error.empty()) << specs.error;
+  rapidjson::Document doc;
+  doc.Parse(v3.body.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  for (const auto& problem : specs.customers_v3->validate(doc, specs.customers_v3->response_schema("/customers", "get", 200), true))
+    ADD_FAILURE() << problem;
   EXPECT_EQ(v3.header("x-rate-limit-time-window-ms"), "300");
   EXPECT_EQ(http_request(s.port, "GET", "/stores/" + hash + "/v2/customers", h).status, 200);
   int limited = 0;
