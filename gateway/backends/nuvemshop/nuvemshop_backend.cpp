@@ -1,0 +1,256 @@
+#include "gateway/backends/nuvemshop/nuvemshop_backend.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "common/timestamp.hpp"
+#include "gateway/backends/nuvemshop/nuvemshop_calls.hpp"
+#include "gateway/backends/nuvemshop/nuvemshop_list.hpp"
+#include "gateway/domain/customer_patch.hpp"
+#include "mappers/mapper.hpp"
+
+namespace custbridge::backends {
+namespace {
+
+using api::error_kind;
+using namespace nuvemshop;
+using store_ptr = std::shared_ptr<const platform_store>;
+
+const char* const marketing_read_only =
+    "is read-only on Nuvemshop stores: only the customer can opt in or out there, so it cannot be set to a value "
+    "other than the platform's";
+
+std::string to_json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  v.Accept(w);
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+// The mapper's `dropped` fields are values the client set that Nuvemshop has no place
+// for (an address company...). Writing the rest would lose them silently: refuse.
+api::api_error dropped_fields(const mappers::map_report& report) {
+  std::vector<api::field_error> details;
+  for (const auto& d : report.dropped) details.push_back({d.field, "cannot be stored on Nuvemshop stores: " + d.reason});
+  return api::validation_failed(std::move(details));
+}
+
+// Maps a canonical write body; 400 VALIDATION_ERROR for invalid or dropped fields.
+api::result<std::string> platform_body(const platform_store& store, const rapidjson::Value& canonical,
+                                       mappers::operation op) {
+  rapidjson::Document body;
+  const auto report = mappers::request_body(*store.plan, canonical, op, body, body.GetAllocator());
+  if (!report.invalid.empty()) return invalid_fields(report);
+  if (!report.dropped.empty()) return dropped_fields(report);
+  return to_json(body);
+}
+
+boost::asio::awaitable<api::result<domain::customer>> get_customer(store_ptr store, std::string id) {
+  const auto pid = platform_customer_id(*store, id);
+  // An id of another store or platform is not found here, without asking anyone.
+  if (!pid) co_return customer_not_found(id);
+  auto c = co_await fetch_customer(*store, *pid, id, store->deadline());
+  if (!c) co_return c.error();
+  co_return std::move(c->customer);
+}
+
+boost::asio::awaitable<api::result<domain::customer>> create_customer(store_ptr store, domain::customer_create input) {
+  // accepts_marketing is read-only and new customers have it false (fact sheet §3).
+  if (input.marketing_opt_in) co_return api::validation_failed({{"marketingOptIn", marketing_read_only}});
+  if (input.orders_count > 0)
+    co_return api::validation_failed({{"ordersCount", "cannot be set on Nuvemshop stores: orders are the platform's"}});
+  // Nuvemshop makes the first address of a new customer its default.
+  for (std::size_t i = 1; i < input.addresses.size(); ++i)
+    if (input.addresses[i].is_default.value_or(false))
+      co_return api::validation_failed(
+          {{"addresses[" + std::to_string(i) + "].isDefault",
+            "Nuvemshop makes the first address the default and cannot move it later; list the default address first"}});
+
+  rapidjson::Document canonical;
+  canonical_for_create(input, canonical, canonical.GetAllocator());
+  canonical.RemoveMember("marketingOptIn");
+  if (auto it = canonical.FindMember("addresses"); it != canonical.MemberEnd() && !it->value.Empty())
+    it->value[0]["isDefault"] = true;
+  auto body = platform_body(*store, canonical, mappers::operation::create);
+  if (!body) co_return body.error();
+
+  const auto deadline = store->deadline();
+  // Nuvemshop's answer to a duplicate is undocumented (fact sheet §7): check first. The
+  // error table still maps a 422 "has already been taken" to the same 409 for races.
+  auto taken = co_await email_taken(*store, input.email, std::nullopt, deadline);
+  if (!taken) co_return taken.error();
+  if (*taken) co_return api::make_error(error_kind::conflict, "Customer with this email already exists");
+
+  auto created = co_await write_customer(*store, "POST", "/customers", std::move(*body), deadline);
+  if (!created) co_return created.error();
+  co_return std::move(created->customer);
+}
+
+// Where the platform will keep the default address after a PUT with `next.addresses`:
+// it cannot move it (fact sheet §2), so it stays on the current default if that is
+// kept, else the first address in the platform's order (kept ones, then new ones).
+std::optional<std::string> platform_default_after(const domain::customer& current, const domain::customer& next) {
+  auto is_current = [&](const std::string& id) {
+    return std::any_of(current.addresses.begin(), current.addresses.end(), [&](const auto& a) { return a.id == id; });
+  };
+  if (current.default_address_id &&
+      std::any_of(next.addresses.begin(), next.addresses.end(), [&](const auto& a) { return a.id == *current.default_address_id; }))
+    return current.default_address_id;
+  for (const auto& a : current.addresses)
+    if (std::any_of(next.addresses.begin(), next.addresses.end(), [&](const auto& n) { return n.id == a.id; })) return a.id;
+  for (const auto& a : next.addresses)
+    if (!is_current(a.id)) return a.id;
+  return std::nullopt;
+}
+
+boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr store, std::string id,
+                                                                      domain::customer_patch patch) {
+  const auto pid = platform_customer_id(*store, id);
+  if (!pid) co_return customer_not_found(id);
+  const auto deadline = store->deadline();
+  auto current = co_await fetch_customer(*store, *pid, id, deadline);
+  if (!current) co_return current.error();
+  const auto& before = current->customer;
+
+  if (patch.marketing_opt_in && *patch.marketing_opt_in != before.marketing_opt_in)
+    co_return api::validation_failed({{"marketingOptIn", marketing_read_only}});
+
+  // New addresses get placeholder ids, never valid canonical ids, so they are sent without one.
+  int fresh = 0;
+  auto outcome = domain::apply_patch(before, patch, format_iso8601_ms(now_millis()),
+                                     [&fresh] { return "new-address-" + std::to_string(fresh++); });
+  if (!outcome) co_return outcome.error();
+  const auto& next = outcome->next;
+
+  // What Nuvemshop's PUT cannot do is refused before anything is sent, so an update is
+  // applied whole or not at all.
+  if (!outcome->removed_address_ids.empty()) {
+    std::string ids;
+    for (const auto& r : outcome->removed_address_ids) ids += (ids.empty() ? "" : ", ") + r;
+    co_return api::validation_failed(
+        {{"addresses", "Nuvemshop cannot delete addresses through its API; send every current address (by id) to keep "
+                       "them, missing: " + ids}});
+  }
+  if (next.default_address_id != platform_default_after(before, next))
+    co_return api::validation_failed(
+        {{"defaultAddressId",
+          "Nuvemshop cannot change or clear the default address through its API: it stays on the current default "
+          "address (the first address for a customer who had none)"}});
+
+  if (patch.email && fold(next.email) != fold(before.email)) {
+    auto taken = co_await email_taken(*store, next.email, *pid, deadline);
+    if (!taken) co_return taken.error();
+    if (*taken) co_return api::make_error(error_kind::conflict, "Customer with this email already exists");
+  }
+
+  rapidjson::Document canonical;
+  auto& alloc = canonical.GetAllocator();
+  canonical_for_update(next, patch, canonical, alloc);
+  canonical.RemoveMember("marketingOptIn");  // unchanged (checked above); the platform would refuse it
+  if (patch.addresses) {
+    // Addresses are inline: kept ones by id (the platform updates them in place), new
+    // ones without. All are sent, so a platform whose PUT replaces the list keeps them.
+    // `default` must not be sent on PUT (fact sheet §2); the default was checked above.
+    rapidjson::Value list(rapidjson::kArrayType);
+    for (const auto& a : next.addresses) {
+      rapidjson::Value v;
+      canonical_address(a, platform_address_id(*store, a.id), v, alloc);
+      v.RemoveMember("isDefault");
+      list.PushBack(v, alloc);
+    }
+    canonical.AddMember("addresses", list, alloc);
+  }
+  if (canonical.ObjectEmpty()) co_return before;  // nothing the platform needs to change
+
+  auto body = platform_body(*store, canonical, mappers::operation::update);
+  if (!body) co_return body.error();
+  auto updated =
+      co_await write_customer(*store, "PUT", "/customers/" + std::to_string(*pid), std::move(*body), deadline);
+  if (!updated) {
+    auto e = updated.error();
+    if (e.kind == error_kind::not_found) co_return customer_not_found(id);
+    co_return e;
+  }
+  co_return std::move(updated->customer);
+}
+
+boost::asio::awaitable<api::result<void>> remove_customer(store_ptr store, std::string id) {
+  const auto pid = platform_customer_id(*store, id);
+  if (!pid) co_return customer_not_found(id);
+  upstream::upstream_request req;
+  req.method = "DELETE";
+  req.target = "/customers/" + std::to_string(*pid);
+  auto r = co_await call_raw(*store, std::move(req), store->deadline());
+  if (!r) co_return r.error();
+  if (r->status == 404) co_return customer_not_found(id);
+  if (r->status >= 400) {
+    auto e = response_to_error(*store, *r);
+    // Nuvemshop refuses with 422 "Cannot delete a customer with orders": the canonical
+    // answer is the local store's 409, whatever the error table says.
+    if (r->status == 422 && fold(r->body).find("order") != std::string::npos) {
+      e.kind = error_kind::conflict;
+      e.message = "Cannot delete customer with existing orders";
+      e.details.clear();
+    }
+    co_return e;
+  }
+  co_return api::result<void>();
+}
+
+class nuvemshop_backend final : public customer_backend {
+ public:
+  explicit nuvemshop_backend(store_ptr store) : store_(std::move(store)) {}
+
+  boost::asio::awaitable<api::result<domain::customer_page>> list(std::string, domain::list_query query) override {
+    // The store outlives the call through this backend, which the caller keeps alive.
+    co_return co_await list_customers(*store_, std::move(query), unfiltered_total_, store_->deadline());
+  }
+  boost::asio::awaitable<api::result<domain::customer>> get(std::string, std::string id) override {
+    return get_customer(store_, std::move(id));
+  }
+  boost::asio::awaitable<api::result<domain::customer>> create(std::string, domain::customer_create input) override {
+    return create_customer(store_, std::move(input));
+  }
+  boost::asio::awaitable<api::result<domain::customer>> update(std::string, std::string id,
+                                                               domain::customer_patch patch) override {
+    return update_customer(store_, std::move(id), std::move(patch));
+  }
+  boost::asio::awaitable<api::result<void>> remove(std::string, std::string id) override {
+    return remove_customer(store_, std::move(id));
+  }
+  bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
+
+ private:
+  store_ptr store_;
+  // The store's customer count as last seen, to guess the pages of a descending list.
+  std::atomic<std::int64_t> unfiltered_total_{-1};
+};
+
+}  // namespace
+
+upstream::client_options nuvemshop_client_options(const config::platform_config& cfg) {
+  upstream::client_options o;
+  o.base_url = cfg.base_url;
+  // `Authentication: bearer` is the documented header in every era (fact sheet §1);
+  // the 2026 developer hub uses `Authorization: Bearer`, which older docs say is ignored.
+  o.default_headers = {{"Authentication", "bearer " + cfg.access_token},
+                       {"Authorization", "Bearer " + cfg.access_token},
+                       {"User-Agent", cfg.user_agent},
+                       {"Accept", "application/json"}};
+  o.connect_timeout = cfg.connect_timeout;
+  o.request_timeout = cfg.timeout;
+  o.max_attempts = cfg.max_attempts;
+  o.rate_limit.dialect = upstream::rate_limit_dialect::nuvemshop;
+  o.transport.pool.max_connections = static_cast<std::size_t>(std::max(1, cfg.max_connections));
+  o.transport.tls.ca_file = cfg.ca_file;
+  return o;
+}
+
+std::shared_ptr<customer_backend> make_nuvemshop_backend(std::shared_ptr<const platform_store> store) {
+  return std::make_shared<nuvemshop_backend>(std::move(store));
+}
+
+}  // namespace custbridge::backends

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gateway/api/errors.hpp"
+#include "gateway/backends/platform/platform_store.hpp"
+#include "gateway/domain/customer.hpp"
+
+// The Nuvemshop requests the adapter makes, with the platform's replies read into
+// domain values. Internal to the adapter (namespace `nuvemshop`).
+namespace custbridge::backends::nuvemshop {
+
+using deadline_t = upstream::client::clock::time_point;
+using query_params = std::vector<std::pair<std::string, std::string>>;
+
+// One customer read from the platform, with the platform facts the canonical body
+// does not carry but the adapter needs (for sorting by id and the hasOrders filter).
+struct platform_customer {
+  domain::customer customer;  // customer.orders_count is 1 if the platform names a last order, else 0
+  std::uint64_t platform_id = 0;
+};
+
+// One page of GET /customers. `total` is x-total-count (0 for the platform's
+// 404 "Last page is N" answer, which means the page is past the end: `past_end`).
+struct customer_list_page {
+  std::vector<platform_customer> items;
+  std::int64_t total = 0;
+  bool past_end = false;
+};
+
+// "Customer '<id>' not found", the canonical 404.
+api::api_error customer_not_found(std::string_view canonical_id);
+
+// "a=b&c=d" with every key and value percent-encoded (RFC 3986 unreserved kept).
+std::string encode_query(const query_params& params);
+
+// One platform customer object -> the domain customer with this store's UUIDs.
+api::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw);
+
+// GET /customers?<params>&page=P&per_page=N. A 404 "Last page is N" is an empty page
+// (past_end); other platform errors go through the mapping's error table.
+boost::asio::awaitable<api::result<customer_list_page>> fetch_page(const platform_store& store, query_params params,
+                                                                   std::int64_t page, int per_page,
+                                                                   deadline_t deadline);
+
+// GET /customers/{id}. A platform 404 is the canonical "Customer '<canonical_id>' not found".
+boost::asio::awaitable<api::result<platform_customer>> fetch_customer(const platform_store& store,
+                                                                      std::uint64_t platform_id,
+                                                                      std::string canonical_id, deadline_t deadline);
+
+// POST /customers or PUT /customers/{id} with a JSON body; the customer the platform answers.
+boost::asio::awaitable<api::result<platform_customer>> write_customer(const platform_store& store, std::string method,
+                                                                      std::string target, std::string body,
+                                                                      deadline_t deadline);
+
+// Every customer whose email equals `email` (ASCII case-insensitive), through the
+// platform's `email` filter plus an exact post-filter. `except` is left out.
+boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& store, std::string email,
+                                                      std::optional<std::uint64_t> except, deadline_t deadline);
+
+// ASCII lower case, as the local store folds emails.
+std::string fold(std::string_view s);
+
+}  // namespace custbridge::backends::nuvemshop
