@@ -1,0 +1,782 @@
+#include "gateway/backends/bigcommerce_v2/bigcommerce_v2_backend.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <unordered_map>
+
+#include "common/timestamp.hpp"
+#include "gateway/domain/customer_patch.hpp"
+#include "mappers/mapper.hpp"
+#include "mappers/query.hpp"
+
+namespace custbridge::backends {
+namespace {
+
+namespace asio = boost::asio;
+using api::error_kind;
+using rapidjson::Value;
+using time_point = upstream::client::clock::time_point;
+
+// The customer attribute that holds the canonical default address (see the header).
+constexpr std::string_view default_attribute_name = "custbridge_default_address_id";
+constexpr int address_page_size = 250;  // V2's maximum page size
+constexpr std::size_t list_concurrency = 8;
+
+std::string fold(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string encode(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string to_json(const Value& v) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  v.Accept(w);
+  return {sb.GetString(), sb.GetSize()};
+}
+
+std::optional<std::uint64_t> uint_of(const Value& v) {
+  if (v.IsUint64()) return v.GetUint64();
+  if (v.IsString()) {
+    std::uint64_t out = 0;
+    const char* b = v.GetString();
+    const char* e = b + v.GetStringLength();
+    auto [p, ec] = std::from_chars(b, e, out);
+    if (ec == std::errc{} && p == e && b != e) return out;
+  }
+  return std::nullopt;
+}
+
+api::api_error not_found(const std::string& id) { return api::make_error(error_kind::not_found, "Customer '" + id + "' not found"); }
+api::api_error duplicate_email() { return api::make_error(error_kind::conflict, "Customer with this email already exists"); }
+
+api::api_error unsupported_query(const std::string& field, const std::string& reason) {
+  auto e = api::make_error(error_kind::bad_request, "BigCommerce V2 cannot serve this list query: " + field + " " + reason);
+  e.details.push_back({field, reason});
+  return e;
+}
+
+// A duplicate email the platform itself reports (a race past the pre-check) keeps the
+// canonical message and the platform's words.
+api::api_error canonical_conflict(api::api_error e) {
+  if (e.kind != error_kind::conflict) return e;
+  auto out = duplicate_email();
+  out.upstream_status = e.upstream_status;
+  out.upstream_excerpt = std::move(e.upstream_excerpt);
+  return out;
+}
+
+upstream::upstream_request request(std::string method, std::string target, std::string body = {}) {
+  upstream::upstream_request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.body = std::move(body);
+  return r;
+}
+
+// Parses a V2 list: a top-level array, or 204 with no body for an empty list
+// (UNDOCUMENTED, seen on the real platform), which reads as an empty array.
+api::result<rapidjson::Document> parse_list(const platform_store& store, const upstream::upstream_response& r) {
+  rapidjson::Document doc;
+  if (r.status == 204 || r.body.empty()) {
+    doc.SetArray();
+    return doc;
+  }
+  auto parsed = parse_body(store, r);
+  if (!parsed) return parsed.error();
+  if (!parsed->IsArray()) return unreadable(store, r, "a list that is not an array");
+  return std::move(*parsed);
+}
+
+// V2 has no optional strings in an address: what the gateway sends as "" for "none"
+// reads back as null.
+void blank_to_null(std::optional<std::string>& v) {
+  if (v && v->find_first_not_of(' ') == std::string::npos) v.reset();
+}
+
+api::result<domain::address> read_address(const platform_store& store, const Value& platform) {
+  rapidjson::Document canonical;
+  auto report = mappers::address_to_canonical(*store.plan, platform, canonical, canonical.GetAllocator());
+  if (!report.ok())
+    return api::make_error(error_kind::upstream_error,
+                           "BigCommerce V2 sent an address the gateway cannot read: " + report.invalid.front().field + " " +
+                               report.invalid.front().reason);
+  auto a = address_from_canonical(store, canonical);
+  if (!a) return a.error();
+  blank_to_null(a->first_name);
+  blank_to_null(a->last_name);
+  blank_to_null(a->company);
+  blank_to_null(a->address2);
+  blank_to_null(a->phone);
+  blank_to_null(a->region);
+  return a;
+}
+
+api::result<domain::customer> read_customer(const platform_store& store, const Value& platform) {
+  rapidjson::Document canonical;
+  auto report = mappers::customer_from_response(*store.plan, platform, canonical, canonical.GetAllocator());
+  if (!report.ok())
+    return api::make_error(error_kind::upstream_error,
+                           "BigCommerce V2 sent a customer the gateway cannot read: " + report.invalid.front().field + " " +
+                               report.invalid.front().reason);
+  auto c = customer_from_canonical(store, canonical);
+  if (c) {
+    blank_to_null(c->name);
+    blank_to_null(c->phone);
+  }
+  return c;
+}
+
+// V2 writes reject null strings: on create a null is left out (the platform's default),
+// on update it becomes "" (cleared).
+void nulls_for_v2(Value& body, mappers::operation op, json_allocator& alloc) {
+  if (!body.IsObject()) return;
+  for (auto it = body.MemberBegin(); it != body.MemberEnd();) {
+    if (!it->value.IsNull()) {
+      ++it;
+    } else if (op == mappers::operation::create) {
+      it = body.EraseMember(it);
+    } else {
+      it->value.SetString("", alloc);
+      ++it;
+    }
+  }
+}
+
+// One address as a V2 body. Required V2 fields the canonical address leaves empty
+// (names, phone) are sent as "" so that POST accepts the address.
+api::result<std::string> address_body(const platform_store& store, const domain::address& a, mappers::operation op,
+                                      const std::string& field_prefix) {
+  rapidjson::Document canonical;
+  canonical_address(a, std::nullopt, canonical, canonical.GetAllocator());
+  canonical.RemoveMember("isDefault");  // kept by the gateway, not the platform
+  rapidjson::Document body;
+  auto report = mappers::address_to_platform(*store.plan, canonical, op, body, body.GetAllocator());
+  if (!report.ok()) {
+    std::vector<api::field_error> details;
+    for (const auto& i : report.invalid) details.push_back({field_prefix + (i.field.empty() ? "" : "." + i.field), i.reason});
+    return api::validation_failed(std::move(details));
+  }
+  nulls_for_v2(body, mappers::operation::update, body.GetAllocator());
+  return to_json(body);
+}
+
+std::string now_iso() { return format_iso8601_ms(now_millis()); }
+
+bool two_part_name(const std::string& name) {
+  std::string_view s = name;
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  const auto space = std::find_if(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
+  if (space == s.begin()) return false;
+  return std::any_of(space, s.end(), [](unsigned char c) { return !std::isspace(c); });
+}
+
+const char* name_reason = "BigCommerce V2 requires a first and a last name: give at least two words";
+
+// Customers in flight for a list, fetched by a few workers.
+struct address_fetch {
+  std::vector<std::uint64_t> customer_ids;
+  std::vector<std::optional<api::result<std::vector<domain::address>>>> results;
+  std::atomic<std::size_t> next{0};
+  time_point deadline;
+};
+
+}  // namespace
+
+upstream::client_options bigcommerce_v2_client_options(const config::platform_config& cfg) {
+  upstream::client_options o;
+  o.base_url = cfg.base_url;
+  o.default_headers = {{"X-Auth-Token", cfg.access_token},
+                       {"Accept", "application/json"},
+                       {"Content-Type", "application/json"},
+                       {"User-Agent", cfg.user_agent}};
+  o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
+  o.request_timeout = cfg.timeout;
+  o.connect_timeout = cfg.connect_timeout;
+  o.max_attempts = cfg.max_attempts;
+  o.transport.pool.max_connections = static_cast<std::size_t>(std::max(1, cfg.max_connections));
+  o.transport.tls.ca_file = cfg.ca_file;
+  return o;
+}
+
+namespace {
+
+class bigcommerce_v2_backend final : public customer_backend, public std::enable_shared_from_this<bigcommerce_v2_backend> {
+ public:
+  explicit bigcommerce_v2_backend(std::shared_ptr<const platform_store> store) : store_(std::move(store)) {}
+
+  asio::awaitable<api::result<domain::customer_page>> list(std::string store_id, domain::list_query query) override;
+  asio::awaitable<api::result<domain::customer>> get(std::string store_id, std::string id) override;
+  asio::awaitable<api::result<domain::customer>> create(std::string store_id, domain::customer_create input) override;
+  asio::awaitable<api::result<domain::customer>> update(std::string store_id, std::string id,
+                                                        domain::customer_patch patch) override;
+  asio::awaitable<api::result<void>> remove(std::string store_id, std::string id) override;
+  bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
+
+ private:
+  // The stored default of one customer: the attribute value's row id and its address.
+  struct stored_default {
+    std::int64_t value_id = 0;
+    std::optional<std::uint64_t> address_id;
+  };
+
+  asio::awaitable<api::result<std::vector<domain::address>>> fetch_addresses(std::uint64_t customer_id, time_point deadline);
+  asio::awaitable<api::result<std::map<std::uint64_t, stored_default>>> fetch_defaults(
+      const std::vector<std::uint64_t>& customer_ids, time_point deadline);
+  asio::awaitable<api::result<std::int64_t>> default_attribute_id(time_point deadline);
+  asio::awaitable<api::result<void>> write_default(std::uint64_t customer_id, std::optional<std::uint64_t> address_id,
+                                                   std::int64_t existing_value_id, time_point deadline);
+  asio::awaitable<api::result<domain::customer>> load(std::uint64_t platform_id, const std::string& canonical_id,
+                                                      stored_default* stored, time_point deadline);
+  asio::awaitable<api::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, time_point deadline);
+  void finish(domain::customer& c, const std::optional<std::uint64_t>& default_address) const;
+
+  static asio::awaitable<void> address_worker(std::shared_ptr<bigcommerce_v2_backend> self, std::shared_ptr<address_fetch> job);
+
+  std::shared_ptr<const platform_store> store_;
+  std::atomic<std::int64_t> attribute_id_{0};  // 0: not looked up yet
+};
+
+// One address from a write's response.
+api::result<domain::address> written_address(const platform_store& store, const api::result<upstream::upstream_response>& r) {
+  if (!r) return r.error();
+  auto parsed = parse_body(store, *r);
+  if (!parsed) return parsed.error();
+  return read_address(store, *parsed);
+}
+
+// Every address of one customer, over as many pages as it takes.
+asio::awaitable<api::result<std::vector<domain::address>>> bigcommerce_v2_backend::fetch_addresses(std::uint64_t customer_id,
+                                                                                                  time_point deadline) {
+  std::vector<domain::address> out;
+  for (int page = 1;; ++page) {
+    auto r = co_await call(*store_,
+                           request("GET", "/v2/customers/" + std::to_string(customer_id) + "/addresses?page=" + std::to_string(page) +
+                                              "&limit=" + std::to_string(address_page_size)),
+                           deadline);
+    if (!r) co_return r.error();
+    auto doc = parse_list(*store_, *r);
+    if (!doc) co_return doc.error();
+    for (const auto& item : doc->GetArray()) {
+      auto a = read_address(*store_, item);
+      if (!a) co_return a.error();
+      out.push_back(std::move(*a));
+    }
+    if (doc->Size() < static_cast<rapidjson::SizeType>(address_page_size)) break;
+  }
+  co_return out;
+}
+
+// The stored defaults of these customers, by platform customer id. The attribute
+// values are filtered by the attribute's name, so reads need no attribute lookup.
+asio::awaitable<api::result<std::map<std::uint64_t, bigcommerce_v2_backend::stored_default>>>
+bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& customer_ids, time_point deadline) {
+  std::map<std::uint64_t, stored_default> out;
+  if (customer_ids.empty()) co_return out;
+  std::string ids;
+  for (auto id : customer_ids) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+  auto r = co_await call(*store_,
+                         request("GET", "/v3/customers/attribute-values?name=" + encode(default_attribute_name) +
+                                            "&customer_id:in=" + ids + "&limit=250"),
+                         deadline);
+  if (!r) co_return r.error();
+  auto doc = parse_body(*store_, *r);
+  if (!doc) co_return doc.error();
+  if (!doc->IsObject() || !doc->HasMember("data") || !(*doc)["data"].IsArray())
+    co_return unreadable(*store_, *r, "attribute values that are not {data:[...]}");
+  for (const auto& v : (*doc)["data"].GetArray()) {
+    if (!v.IsObject() || !v.HasMember("customer_id") || !v.HasMember("id") || !v["id"].IsInt64()) continue;
+    auto customer = uint_of(v["customer_id"]);
+    if (!customer) continue;
+    stored_default d;
+    d.value_id = v["id"].GetInt64();
+    if (auto it = v.FindMember("attribute_value"); it != v.MemberEnd()) d.address_id = uint_of(it->value);
+    out[*customer] = d;
+  }
+  co_return out;
+}
+
+// The id of the default-address attribute, created on first use. Two gateways creating
+// it at once: the loser's create fails, and the lookup after it finds the winner's.
+asio::awaitable<api::result<std::int64_t>> bigcommerce_v2_backend::default_attribute_id(time_point deadline) {
+  if (auto id = attribute_id_.load(); id != 0) co_return id;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto r = co_await call(*store_, request("GET", "/v3/customers/attributes?name=" + encode(default_attribute_name)), deadline);
+    if (!r) co_return r.error();
+    auto doc = parse_body(*store_, *r);
+    if (!doc) co_return doc.error();
+    if (doc->IsObject() && doc->HasMember("data") && (*doc)["data"].IsArray())
+      for (const auto& a : (*doc)["data"].GetArray())
+        if (a.IsObject() && a.HasMember("id") && a["id"].IsInt64() && a.HasMember("name") && a["name"].IsString() &&
+            std::string_view(a["name"].GetString()) == default_attribute_name) {
+          attribute_id_ = a["id"].GetInt64();
+          co_return attribute_id_.load();
+        }
+    if (attempt == 1) break;
+    auto created = co_await call(*store_,
+                                 request("POST", "/v3/customers/attributes",
+                                         R"([{"name":")" + std::string(default_attribute_name) + R"(","type":"string"}])"),
+                                 deadline);
+    if (!created && created.error().kind != error_kind::validation_error && created.error().kind != error_kind::conflict)
+      co_return created.error();
+  }
+  co_return api::make_error(error_kind::upstream_error,
+                            "BigCommerce: could not find or create the customer attribute " + std::string(default_attribute_name));
+}
+
+asio::awaitable<api::result<void>> bigcommerce_v2_backend::write_default(std::uint64_t customer_id,
+                                                                          std::optional<std::uint64_t> address_id,
+                                                                          std::int64_t existing_value_id, time_point deadline) {
+  if (!address_id) {
+    if (existing_value_id == 0) co_return api::result<void>{};
+    auto r = co_await call(*store_, request("DELETE", "/v3/customers/attribute-values?id:in=" + std::to_string(existing_value_id)),
+                           deadline);
+    if (!r) co_return r.error();
+    co_return api::result<void>{};
+  }
+  auto attribute = co_await default_attribute_id(deadline);
+  if (!attribute) co_return attribute.error();
+  std::string body = R"([{"attribute_id":)" + std::to_string(*attribute) + R"(,"customer_id":)" + std::to_string(customer_id) +
+                     R"(,"value":")" + std::to_string(*address_id) + "\"";
+  if (existing_value_id != 0) body += R"(,"id":)" + std::to_string(existing_value_id);
+  body += "}]";
+  auto r = co_await call(*store_, request("PUT", "/v3/customers/attribute-values", std::move(body)), deadline);
+  if (!r) co_return r.error();
+  co_return api::result<void>{};
+}
+
+// Sets isDefault, defaultAddressId and the address timestamps (V2 addresses have none).
+void bigcommerce_v2_backend::finish(domain::customer& c, const std::optional<std::uint64_t>& default_address) const {
+  c.default_address_id.reset();
+  if (default_address) {
+    const auto id = canonical_address_id(*store_, *default_address);
+    for (const auto& a : c.addresses)
+      if (a.id == id) c.default_address_id = id;
+  }
+  for (auto& a : c.addresses) {
+    a.is_default = c.default_address_id == a.id;
+    a.created_at = c.created_at;
+    a.updated_at = c.updated_at;
+  }
+}
+
+asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::load(std::uint64_t platform_id,
+                                                                           const std::string& canonical_id, stored_default* stored,
+                                                                           time_point deadline) {
+  auto r = co_await call_raw(*store_, request("GET", "/v2/customers/" + std::to_string(platform_id)), deadline);
+  if (!r) co_return r.error();
+  if (r->status == 404) co_return not_found(canonical_id);
+  if (r->status >= 400) co_return response_to_error(*store_, *r);
+  auto doc = parse_body(*store_, *r);
+  if (!doc) co_return doc.error();
+  auto c = read_customer(*store_, *doc);
+  if (!c) co_return c.error();
+  auto addresses = co_await fetch_addresses(platform_id, deadline);
+  if (!addresses) co_return addresses.error();
+  c->addresses = std::move(*addresses);
+  const std::vector<std::uint64_t> ids(1, platform_id);
+  auto defaults = co_await fetch_defaults(ids, deadline);
+  if (!defaults) co_return defaults.error();
+  stored_default d;
+  if (auto it = defaults->find(platform_id); it != defaults->end()) d = it->second;
+  finish(*c, d.address_id);
+  if (stored) *stored = d;
+  co_return std::move(*c);
+}
+
+asio::awaitable<api::result<bool>> bigcommerce_v2_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
+                                                                       time_point deadline) {
+  const auto wanted = fold(email);
+  auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), deadline);
+  if (!r) co_return r.error();
+  auto doc = parse_list(*store_, *r);
+  if (!doc) co_return doc.error();
+  for (const auto& c : doc->GetArray()) {
+    if (!c.IsObject() || !c.HasMember("email") || !c["email"].IsString()) continue;
+    auto id = c.HasMember("id") ? uint_of(c["id"]) : std::nullopt;
+    if (except && id == except) continue;
+    if (fold(c["email"].GetString()) == wanted) co_return true;
+  }
+  co_return false;
+}
+
+asio::awaitable<void> bigcommerce_v2_backend::address_worker(std::shared_ptr<bigcommerce_v2_backend> self,
+                                                             std::shared_ptr<address_fetch> job) {
+  for (;;) {
+    const auto i = job->next.fetch_add(1);
+    if (i >= job->customer_ids.size()) co_return;
+    job->results[i] = co_await self->fetch_addresses(job->customer_ids[i], job->deadline);
+  }
+}
+
+asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list(std::string, domain::list_query q) {
+  if (q.search) co_return unsupported_query("search", "is not supported: BigCommerce V2 has no free-text customer search");
+  if (q.marketing_opt_in)
+    co_return unsupported_query("marketingOptIn", "is not supported: BigCommerce V2 cannot filter customers by accepts_marketing");
+  if (q.has_orders) co_return unsupported_query("hasOrders", "is not supported: BigCommerce V2 cannot filter customers by orders");
+  if (q.sort_by != domain::sort_field::created_at)
+    co_return unsupported_query("sortBy", "must be createdAt: BigCommerce V2 lists customers only in creation (id) order");
+  const auto deadline = store_->deadline();
+  domain::customer_page page;
+  std::vector<const Value*> rows;  // the window's platform customers, in canonical order
+  rapidjson::Document doc;
+
+  if (q.email) {
+    // Emails are unique, so the filtered list is one page; the exact match is ours.
+    const auto wanted = fold(*q.email);
+    auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), deadline);
+    if (!r) co_return r.error();
+    auto parsed = parse_list(*store_, *r);
+    if (!parsed) co_return parsed.error();
+    doc = std::move(*parsed);
+    std::vector<const Value*> matches;
+    for (const auto& c : doc.GetArray())
+      if (c.IsObject() && c.HasMember("email") && c["email"].IsString() && fold(c["email"].GetString()) == wanted) matches.push_back(&c);
+    if (q.descending) std::reverse(matches.begin(), matches.end());
+    page.total = static_cast<std::int64_t>(matches.size());
+    for (std::int64_t i = q.offset; i < page.total && i < q.offset + q.limit; ++i) rows.push_back(matches[static_cast<std::size_t>(i)]);
+  } else {
+    auto counted = co_await call(*store_, request("GET", "/v2/customers/count"), deadline);
+    if (!counted) co_return counted.error();
+    auto count = parse_body(*store_, *counted);
+    if (!count) co_return count.error();
+    if (!count->IsObject() || !count->HasMember("count") || !(*count)["count"].IsInt64())
+      co_return unreadable(*store_, *counted, "a count that is not {\"count\":N}");
+    page.total = (*count)["count"].GetInt64();
+    if (q.offset >= page.total || q.limit <= 0) co_return page;
+    // The canonical window in ascending id order: reversed from the end when descending.
+    const std::int64_t end = q.descending ? page.total - q.offset : std::min(page.total, q.offset + q.limit);
+    const std::int64_t begin = q.descending ? std::max<std::int64_t>(0, end - q.limit) : q.offset;
+    mappers::canonical_list_query cq;
+    cq.limit = static_cast<int>(end - begin);
+    cq.offset = static_cast<int>(begin);
+    auto pq = mappers::map_list_query(*store_->plan, cq);
+    if (!pq.report.ok()) co_return invalid_fields(pq.report);
+    std::string target = "/v2/customers";
+    char sep = '?';
+    for (const auto& [k, v] : pq.params) {
+      target += sep + encode(k) + "=" + encode(v);
+      sep = '&';
+    }
+    auto r = co_await call(*store_, request("GET", target), deadline);
+    if (!r) co_return r.error();
+    auto parsed = parse_list(*store_, *r);
+    if (!parsed) co_return parsed.error();
+    doc = std::move(*parsed);
+    for (auto i = static_cast<rapidjson::SizeType>(pq.skip); i < doc.Size() && i < static_cast<rapidjson::SizeType>(pq.skip + pq.take); ++i)
+      rows.push_back(&doc[i]);
+    if (q.descending) std::reverse(rows.begin(), rows.end());
+  }
+
+  for (const auto* row : rows) {
+    auto c = read_customer(*store_, *row);
+    if (!c) co_return c.error();
+    page.items.push_back(std::move(*c));
+  }
+  if (page.items.empty()) co_return page;
+
+  auto job = std::make_shared<address_fetch>();
+  job->deadline = deadline;
+  for (const auto& c : page.items) job->customer_ids.push_back(*platform_customer_id(*store_, c.id));
+  job->results.resize(page.items.size());
+  auto self = shared_from_this();
+  auto ex = co_await asio::this_coro::executor;
+  using op_type = decltype(asio::co_spawn(ex, address_worker(self, job), asio::deferred));
+  std::vector<op_type> workers;
+  for (std::size_t i = 0; i < std::min(list_concurrency, page.items.size()); ++i)
+    workers.push_back(asio::co_spawn(ex, address_worker(self, job), asio::deferred));
+  auto [order, exceptions] =
+      co_await asio::experimental::make_parallel_group(std::move(workers)).async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  for (const auto& e : exceptions)
+    if (e) std::rethrow_exception(e);
+  auto defaults = co_await fetch_defaults(job->customer_ids, deadline);
+  if (!defaults) co_return defaults.error();
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    auto& fetched = *job->results[i];
+    if (!fetched) co_return fetched.error();
+    page.items[i].addresses = std::move(*fetched);
+    std::optional<std::uint64_t> d;
+    if (auto it = defaults->find(job->customer_ids[i]); it != defaults->end()) d = it->second.address_id;
+    finish(page.items[i], d);
+  }
+  co_return page;
+}
+
+asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::get(std::string, std::string id) {
+  auto pid = platform_customer_id(*store_, id);
+  if (!pid) co_return not_found(id);
+  co_return co_await load(*pid, id, nullptr, store_->deadline());
+}
+
+asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(std::string, domain::customer_create in) {
+  const auto deadline = store_->deadline();
+  // Everything V2 cannot take is refused before the first call.
+  std::vector<api::field_error> problems;
+  if (in.marketing_opt_in) problems.push_back({"marketingOptIn", "BigCommerce V2's accepts_marketing is read-only; only false can be written"});
+  if (!in.metadata.empty()) problems.push_back({"metadata", "BigCommerce V2 has no place for customer metadata"});
+  if (!in.name || !two_part_name(*in.name)) problems.push_back({"name", name_reason});
+
+  rapidjson::Document canonical(rapidjson::kObjectType);
+  auto& alloc = canonical.GetAllocator();
+  canonical.AddMember("email", Value(in.email.c_str(), alloc), alloc);
+  canonical.AddMember("name", in.name ? Value(in.name->c_str(), alloc) : Value(), alloc);
+  canonical.AddMember("phone", in.phone ? Value(in.phone->c_str(), alloc) : Value(), alloc);
+  rapidjson::Document body;
+  auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::create, body, body.GetAllocator());
+  for (const auto& i : report.invalid) problems.push_back({i.field, i.reason});
+  nulls_for_v2(body, mappers::operation::create, body.GetAllocator());
+
+  std::vector<domain::address> wanted;
+  std::vector<std::string> address_bodies;
+  std::optional<std::size_t> default_index;
+  for (std::size_t i = 0; i < in.addresses.size(); ++i) {
+    wanted.push_back(address_from_input(in.addresses[i]));
+    auto b = address_body(*store_, wanted.back(), mappers::operation::create, "addresses[" + std::to_string(i) + "]");
+    if (!b) {
+      for (auto& d : b.error().details) problems.push_back(std::move(d));
+      continue;
+    }
+    address_bodies.push_back(std::move(*b));
+    if (in.addresses[i].is_default.value_or(false)) default_index = i;
+  }
+  if (!problems.empty()) co_return api::validation_failed(std::move(problems));
+
+  auto taken = co_await email_taken(in.email, std::nullopt, deadline);
+  if (!taken) co_return taken.error();
+  if (*taken) co_return duplicate_email();
+
+  auto posted = co_await call(*store_, request("POST", "/v2/customers", to_json(body)), deadline);
+  if (!posted) co_return canonical_conflict(posted.error());
+  auto created_doc = parse_body(*store_, *posted);
+  if (!created_doc) co_return created_doc.error();
+  auto customer = read_customer(*store_, *created_doc);
+  if (!customer) co_return customer.error();
+  const auto customer_pid = *platform_customer_id(*store_, customer->id);
+
+  // From here on the customer exists: a failure reports what was applied.
+  std::vector<std::string> created_ids;
+  auto partial = [&](const std::string& step, const api::api_error& cause) {
+    std::string applied = "customer " + customer->id + " was created";
+    if (!created_ids.empty()) {
+      applied += " with address(es)";
+      for (const auto& a : created_ids) applied += " " + a;
+    } else {
+      applied += " without addresses";
+    }
+    auto e = api::make_error(error_kind::upstream_error,
+                             "BigCommerce V2: create partially applied: " + applied + "; " + step + " failed: " + cause.message);
+    e.upstream_status = cause.upstream_status;
+    e.upstream_excerpt = cause.upstream_excerpt;
+    e.details = cause.details;
+    return e;
+  };
+  std::optional<std::uint64_t> default_pid;
+  for (std::size_t i = 0; i < address_bodies.size(); ++i) {
+    auto r = co_await call(*store_, request("POST", "/v2/customers/" + std::to_string(customer_pid) + "/addresses", address_bodies[i]),
+                           deadline);
+    auto a = written_address(*store_, r);
+    if (!a) co_return partial("creating addresses[" + std::to_string(i) + "]", a.error());
+    created_ids.push_back(a->id);
+    if (default_index == i) default_pid = platform_address_id(*store_, a->id);
+    customer->addresses.push_back(std::move(*a));
+  }
+  if (default_pid) {
+    auto w = co_await write_default(customer_pid, default_pid, 0, deadline);
+    if (!w) co_return partial("storing the default address", w.error());
+  }
+  std::sort(customer->addresses.begin(), customer->addresses.end(), [&](const auto& x, const auto& y) {
+    return platform_address_id(*store_, x.id) < platform_address_id(*store_, y.id);
+  });
+  finish(*customer, default_pid);
+  co_return std::move(*customer);
+}
+
+asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(std::string, std::string id,
+                                                                             domain::customer_patch patch) {
+  auto pid = platform_customer_id(*store_, id);
+  if (!pid) co_return not_found(id);
+  const auto deadline = store_->deadline();
+  stored_default stored;
+  auto current = co_await load(*pid, id, &stored, deadline);
+  if (!current) co_return current.error();
+
+  std::vector<api::field_error> problems;
+  if (patch.marketing_opt_in && *patch.marketing_opt_in != current->marketing_opt_in)
+    problems.push_back({"marketingOptIn", "BigCommerce V2's accepts_marketing is read-only and cannot be changed"});
+  if (patch.metadata && !patch.metadata->empty()) problems.push_back({"metadata", "BigCommerce V2 has no place for customer metadata"});
+  if (patch.name.present && (!patch.name.value || !two_part_name(*patch.name.value))) problems.push_back({"name", name_reason});
+  if (!problems.empty()) co_return api::validation_failed(std::move(problems));
+
+  int next_new = 0;
+  auto applied_patch = domain::apply_patch(*current, patch, now_iso(), [&] { return "new:" + std::to_string(next_new++); });
+  if (!applied_patch) co_return applied_patch.error();
+  auto& outcome = *applied_patch;
+  auto& next = outcome.next;
+
+  // Map every write before the first one.
+  rapidjson::Document canonical;
+  canonical_for_update(next, patch, canonical, canonical.GetAllocator());
+  canonical.RemoveMember("marketingOptIn");  // checked above: unchanged
+  canonical.RemoveMember("metadata");        // checked above: empty
+  if (canonical.MemberCount() == 0) {
+    // V2 moves date_modified on any PUT; sending the unchanged email keeps updatedAt
+    // moving on every canonical update, as on the local store.
+    canonical.AddMember("email", Value(next.email.c_str(), canonical.GetAllocator()), canonical.GetAllocator());
+  }
+  rapidjson::Document body;
+  auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::update, body, body.GetAllocator());
+  if (!report.ok()) co_return invalid_fields(report);
+  nulls_for_v2(body, mappers::operation::update, body.GetAllocator());
+
+  std::unordered_map<std::string, std::string> address_bodies;  // by (placeholder) address id
+  for (std::size_t i = 0; i < next.addresses.size(); ++i) {
+    const auto& a = next.addresses[i];
+    const bool is_new = std::find(outcome.created_address_ids.begin(), outcome.created_address_ids.end(), a.id) != outcome.created_address_ids.end();
+    const bool is_modified =
+        std::find(outcome.modified_address_ids.begin(), outcome.modified_address_ids.end(), a.id) != outcome.modified_address_ids.end();
+    if (!is_new && !is_modified) continue;
+    auto b = address_body(*store_, a, is_new ? mappers::operation::create : mappers::operation::update,
+                          "addresses[" + std::to_string(i) + "]");
+    if (!b) {
+      for (auto& d : b.error().details) problems.push_back(std::move(d));
+      continue;
+    }
+    address_bodies.emplace(a.id, std::move(*b));
+  }
+  if (!problems.empty()) co_return api::validation_failed(std::move(problems));
+
+  if (patch.email && fold(*patch.email) != fold(current->email)) {
+    auto taken = co_await email_taken(*patch.email, *pid, deadline);
+    if (!taken) co_return taken.error();
+    if (*taken) co_return duplicate_email();
+  }
+
+  const std::string base = "/v2/customers/" + std::to_string(*pid);
+  auto put = co_await call(*store_, request("PUT", base, to_json(body)), deadline);
+  if (!put) {
+    if (put.error().kind == error_kind::not_found) co_return not_found(id);
+    co_return canonical_conflict(put.error());
+  }
+  auto put_doc = parse_body(*store_, *put);
+  if (!put_doc) co_return put_doc.error();
+  auto updated = read_customer(*store_, *put_doc);
+  if (!updated) co_return updated.error();
+
+  // The customer's fields are now applied: a failure reports what was.
+  std::vector<std::string> applied{"customer " + id + ": fields updated"};
+  auto partial = [&](const std::string& step, const api::api_error& cause) {
+    std::string text;
+    for (const auto& s : applied) text += (text.empty() ? "" : "; ") + s;
+    auto e = api::make_error(error_kind::upstream_error,
+                             "BigCommerce V2: update partially applied: " + text + "; " + step + " failed: " + cause.message);
+    e.upstream_status = cause.upstream_status;
+    e.upstream_excerpt = cause.upstream_excerpt;
+    e.details = cause.details;
+    return e;
+  };
+
+  std::unordered_map<std::string, domain::address> written;  // by the id in `next`
+  for (const auto& aid : outcome.modified_address_ids) {
+    const auto apid = *platform_address_id(*store_, aid);
+    auto r = co_await call(*store_, request("PUT", base + "/addresses/" + std::to_string(apid), address_bodies.at(aid)), deadline);
+    auto a = written_address(*store_, r);
+    if (!a) co_return partial("modifying address " + aid, a.error());
+    applied.push_back("address " + aid + " modified");
+    written.emplace(aid, std::move(*a));
+  }
+  for (const auto& placeholder : outcome.created_address_ids) {
+    const auto index = std::find_if(next.addresses.begin(), next.addresses.end(), [&](const auto& a) { return a.id == placeholder; }) -
+                       next.addresses.begin();
+    auto r = co_await call(*store_, request("POST", base + "/addresses", address_bodies.at(placeholder)), deadline);
+    auto a = written_address(*store_, r);
+    if (!a) co_return partial("creating addresses[" + std::to_string(index) + "]", a.error());
+    applied.push_back("address " + a->id + " created (addresses[" + std::to_string(index) + "])");
+    written.emplace(placeholder, std::move(*a));
+  }
+  for (const auto& aid : outcome.removed_address_ids) {
+    const auto apid = *platform_address_id(*store_, aid);
+    auto r = co_await call(*store_, request("DELETE", base + "/addresses/" + std::to_string(apid)), deadline);
+    if (!r && r.error().kind != error_kind::not_found) co_return partial("removing address " + aid, r.error());
+    applied.push_back("address " + aid + " removed");
+  }
+
+  // The default, as a platform address id (a new address's id is known only now).
+  std::optional<std::uint64_t> default_pid;
+  if (next.default_address_id) {
+    if (auto it = written.find(*next.default_address_id); it != written.end())
+      default_pid = platform_address_id(*store_, it->second.id);
+    else
+      default_pid = platform_address_id(*store_, *next.default_address_id);
+  }
+  // Written only when the stored value differs (a stale value naming a deleted address is cleared).
+  if (default_pid ? stored.address_id != default_pid : stored.value_id != 0) {
+    auto w = co_await write_default(*pid, default_pid, stored.value_id, deadline);
+    if (!w) co_return partial("storing the default address", w.error());
+  }
+
+  domain::customer result = std::move(*updated);
+  for (const auto& a : next.addresses) {
+    if (auto it = written.find(a.id); it != written.end())
+      result.addresses.push_back(it->second);
+    else
+      result.addresses.push_back(a);
+  }
+  std::sort(result.addresses.begin(), result.addresses.end(), [&](const auto& x, const auto& y) {
+    return platform_address_id(*store_, x.id) < platform_address_id(*store_, y.id);
+  });
+  finish(result, default_pid);
+  co_return result;
+}
+
+asio::awaitable<api::result<void>> bigcommerce_v2_backend::remove(std::string, std::string id) {
+  auto pid = platform_customer_id(*store_, id);
+  if (!pid) co_return not_found(id);
+  const auto deadline = store_->deadline();
+  // BigCommerce lets a customer with orders be deleted; the canonical API does not.
+  auto orders = co_await call(*store_, request("GET", "/v2/orders?customer_id=" + std::to_string(*pid) + "&limit=1"), deadline);
+  if (!orders) co_return orders.error();
+  auto list = parse_list(*store_, *orders);
+  if (!list) co_return list.error();
+  if (list->Size() > 0) co_return api::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
+  auto r = co_await call_raw(*store_, request("DELETE", "/v2/customers/" + std::to_string(*pid)), deadline);
+  if (!r) co_return r.error();
+  if (r->status == 404) co_return not_found(id);
+  if (r->status >= 400) co_return response_to_error(*store_, *r);
+  co_return api::result<void>{};
+}
+
+}  // namespace
+
+std::shared_ptr<customer_backend> make_bigcommerce_v2_backend(std::shared_ptr<const platform_store> store) {
+  return std::make_shared<bigcommerce_v2_backend>(std::move(store));
+}
+
+}  // namespace custbridge::backends
