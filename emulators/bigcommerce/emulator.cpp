@@ -328,6 +328,7 @@ boost::asio::awaitable<http::response> emulator::handle(http::request req, std::
           d.headers.emplace_back("webhook-id", msg_id);
           d.headers.emplace_back("webhook-timestamp", ts);
           d.headers.emplace_back("webhook-signature", "v1," + base64_encode(mac));
+          d.retry_delays = bigcommerce_retry_delays(options_.scale.factor);
           deliveries.push_back(std::move(d));
         }
       }

@@ -2,10 +2,15 @@
 //   cb-emulator nuvemshop   [flags]   Nuvemshop /v1/{store_id}/customers
 //   cb-emulator bigcommerce [flags]   BigCommerce /stores/{hash}/v2 and /v3 on one server
 // On start it prints one JSON line, {"event":"listening","url":"http://127.0.0.1:PORT",...}.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "emulators/bigcommerce/emulator.hpp"
@@ -94,10 +99,22 @@ int serve(std::shared_ptr<platform> p, const common_settings& s, std::string pla
     std::cerr << R"({"level":"error","msg":"cannot listen","what":")" << json_escape(e.what()) << "\"}\n";
     return 1;
   }
+  // Signals are handled here rather than by the server so pending webhook retries
+  // are abandoned first; otherwise their timers would keep the server from draining.
+  boost::asio::io_context signal_context;
+  boost::asio::signal_set signals(signal_context, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    fe->target().stop_background();
+    server.stop();
+  });
+  std::thread signal_thread([&] { signal_context.run(); });
   std::cout << R"({"event":"listening","url":"http://)" << json_escape(s.server.address) << ":" << server.port()
             << R"(","platform":")" << platform_name << R"(","admin":")" << admin_prefix << R"(","stores":)" << stores_json
             << "}" << std::endl;
-  server.run();
+  server.run(false);
+  signal_context.stop();
+  signal_thread.join();
   return 0;
 }
 

@@ -33,6 +33,8 @@ class platform {
   virtual std::string dump_json() const = 0;
   // Webhook deliveries attempted so far, oldest first.
   virtual std::string webhook_log_json() const = 0;
+  // Abandons background work (webhook retries) so the server can drain at shutdown.
+  virtual void stop_background() = 0;
 };
 
 }  // namespace custbridge::emulators

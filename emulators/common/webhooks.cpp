@@ -67,13 +67,30 @@ asio::awaitable<post_result> post_once(std::string url, http::header_list header
 
 asio::awaitable<void> deliver(std::shared_ptr<webhook_log> log, std::size_t index, webhook_delivery d) {
   using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(std::chrono::seconds(3));
-  auto outcome = co_await (post_once(d.url, d.headers, d.body) || timer.async_wait(token));
-  if (outcome.index() == 0)
-    log->finish(index, std::get<0>(outcome).status, std::get<0>(outcome).error);
-  else
-    log->finish(index, 0, "timeout");
+  for (std::size_t attempt = 0;; ++attempt) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(std::chrono::seconds(3));
+    auto outcome = co_await (post_once(d.url, d.headers, d.body) || timer.async_wait(token));
+    post_result result = outcome.index() == 0 ? std::get<0>(outcome) : post_result{0, "timeout"};
+    log->finish(index, result.status, result.error, static_cast<int>(attempt) + 1);
+    // Any 2xx acknowledges the delivery.
+    if ((result.status >= 200 && result.status < 300) || attempt >= d.retry_delays.size()) co_return;
+    // Sleep in short slices so a shutdown does not wait for a retry hours away.
+    const auto until = std::chrono::steady_clock::now() + d.retry_delays[attempt];
+    asio::steady_timer wait(co_await asio::this_coro::executor);
+    while (!log->stopped() && std::chrono::steady_clock::now() < until) {
+      wait.expires_at(std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+      co_await wait.async_wait(token);
+    }
+    if (log->stopped()) co_return;
+  }
+}
+
+std::vector<std::chrono::milliseconds> scaled(const std::vector<double>& seconds, double scale) {
+  std::vector<std::chrono::milliseconds> out;
+  if (scale <= 0) return out;
+  for (double s : seconds) out.emplace_back(static_cast<long long>(s * 1000.0 / scale));
+  return out;
 }
 
 void write_string(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::string& s) {
@@ -88,11 +105,22 @@ std::size_t webhook_log::add(webhook_delivery d) {
   return entries_.size() - 1;
 }
 
-void webhook_log::finish(std::size_t index, int status, std::string error) {
+void webhook_log::finish(std::size_t index, int status, std::string error, int attempts) {
   std::lock_guard lock(mutex_);
   if (index >= entries_.size()) return;  // cleared meanwhile
   entries_[index].status = status;
   entries_[index].error = std::move(error);
+  entries_[index].attempts = attempts;
+}
+
+std::vector<std::chrono::milliseconds> nuvemshop_retry_delays(double scale) {
+  std::vector<double> s{0, 300, 600, 900};
+  while (s.size() < 17) s.push_back(s.back() * 1.4);
+  return scaled(s, scale);
+}
+
+std::vector<std::chrono::milliseconds> bigcommerce_retry_delays(double scale) {
+  return scaled({60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400, 86400}, scale);
 }
 
 std::vector<webhook_delivery> webhook_log::snapshot() const {
@@ -124,6 +152,7 @@ std::string webhook_log::json() const {
     w.Key("body"); write_string(w, d.body);
     w.Key("status"); w.Int(d.status);
     w.Key("error"); write_string(w, d.error);
+    w.Key("attempts"); w.Int(d.attempts);
     w.EndObject();
   }
   w.EndArray();

@@ -449,6 +449,7 @@ void emulator::notify(store& s, std::string_view event, std::int64_t customer_id
     // Lower-case hex HMAC-SHA256 of the raw body, keyed with the app's client secret.
     d.headers.emplace_back("x-linkedstore-hmac-sha256", hmac_sha256_hex(options_.client_secret, d.body));
     d.headers.emplace_back("User-Agent", "Nuvemshop-Emulator-Webhooks");
+    d.retry_delays = nuvemshop_retry_delays(options_.scale.factor);
     out.push_back(std::move(d));
   }
 }

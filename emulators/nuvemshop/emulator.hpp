@@ -66,6 +66,7 @@ class emulator : public platform {
   void seed(std::size_t customers, std::uint64_t seed) override;
   std::string dump_json() const override;
   std::string webhook_log_json() const override;
+  void stop_background() override { log_->stop(); }
 
   const options& config() const { return options_; }
   const std::vector<std::unique_ptr<store>>& stores() const { return stores_; }

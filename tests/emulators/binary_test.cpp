@@ -106,6 +106,24 @@ TEST(EmulatorBinary, BigCommerceServesV2AndV3WithScaledRateLimits) {
   EXPECT_EQ(s.proc->wait(std::chrono::seconds(10)), 0);
 }
 
+TEST(EmulatorBinary, ShutdownAbandonsPendingWebhookRetries) {
+  // Documented schedule (first retry after 60 s) and a destination that refuses.
+  auto s = start({"bigcommerce"});
+  ASSERT_NE(s.port, 0);
+  const std::vector<std::pair<std::string, std::string>> h{{"X-Auth-Token", "bc-token-emu00001"}, {"Content-Type", "application/json"}};
+  ASSERT_EQ(http_request(s.port, "POST", "/stores/emu00001/v3/hooks", h,
+                         R"({"scope":"store/customer/created","destination":"http://127.0.0.1:9/x","is_active":true})").status, 200);
+  ASSERT_EQ(http_request(s.port, "POST", "/stores/emu00001/v3/customers", h,
+                         R"([{"email":"r@example.com","first_name":"R","last_name":"T"}])").status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the first attempt fails
+  auto log = http_request(s.port, "GET", "/__emulator/webhooks");
+  EXPECT_NE(log.body.find("\"attempts\":1"), std::string::npos) << log.body;
+  const auto stop_at = std::chrono::steady_clock::now();
+  s.proc->signal(SIGTERM);
+  EXPECT_EQ(s.proc->wait(std::chrono::seconds(5)), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_at, std::chrono::seconds(2));
+}
+
 TEST(EmulatorBinary, FaultFlagsApplyFromStart) {
   auto s = start({"nuvemshop", "--customers", "1", "--error-rate", "1", "--error-statuses", "502", "--fault-seed", "3"});
   ASSERT_NE(s.port, 0);

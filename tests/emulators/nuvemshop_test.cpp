@@ -330,7 +330,8 @@ TEST(NuvemshopMisc, DateVersionedPathsWork) {
 // A local receiver for webhook deliveries, on the project's own HTTP server.
 class receiver {
  public:
-  receiver() {
+  // The first `fail_first` deliveries are answered 500.
+  explicit receiver(int fail_first = 0) : fail_first_(fail_first) {
     http::server_options o;
     o.port = 0;
     o.threads = 1;
@@ -357,18 +358,19 @@ class receiver {
 
  private:
   static boost::asio::awaitable<http::response> record(receiver* self, http::request req) {
+    http::response r;
     {
       std::lock_guard lock(self->mutex_);
       self->requests_.push_back(std::move(req));
+      r.status = static_cast<int>(self->requests_.size()) <= self->fail_first_ ? 500 : 200;
     }
-    http::response r;
-    r.status = 200;
     co_return r;
   }
   std::unique_ptr<http::server> server_;
   std::thread thread_;
   std::mutex mutex_;
   std::vector<http::request> requests_;
+  int fail_first_ = 0;
 };
 
 TEST(NuvemshopWebhooks, RegisteredCustomerEventsAreDeliveredSigned) {
@@ -406,6 +408,25 @@ TEST(NuvemshopWebhooks, RegisteredCustomerEventsAreDeliveredSigned) {
   }
   std::sort(events.begin(), events.end());
   EXPECT_EQ(events, (std::vector<std::string>{"customer/created", "customer/deleted", "customer/updated"}));
+}
+
+TEST(NuvemshopWebhooks, FailedDeliveriesAreRetriedOnTheScaledSchedule) {
+  receiver rx(2);
+  auto o = opts();
+  o.scale.factor = 100000;  // at once, then 5 min / 1e5 = 3 ms, ...
+  emulator e(o);
+  ASSERT_EQ(call(e, make_request("POST", std::string(base) + "/webhooks", auth_json(),
+                                 R"({"event":"customer/created","url":")" + rx.url() + "\"}")).status, 201);
+  ASSERT_EQ(call(e, make_request("POST", std::string(base) + "/customers", auth_json(), R"({"name":"R T","email":"r@t.com"})")).status, 201);
+  auto got = rx.received();
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].body, got[2].body);  // the same notification each time
+  auto log = e.deliveries()->snapshot();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].attempts, 3);
+  EXPECT_EQ(log[0].status, 200);
+  EXPECT_EQ(nuvemshop_retry_delays(1).size(), 17u);  // 18 attempts in all
+  EXPECT_EQ(nuvemshop_retry_delays(1)[1], std::chrono::minutes(5));
 }
 
 TEST(NuvemshopWebhooks, StrictUrlsRefuseLocalhostAndPlainHttp) {
