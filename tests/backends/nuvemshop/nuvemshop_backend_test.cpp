@@ -343,6 +343,44 @@ TEST_F(NuvemshopBackend, ListWindowsAreExactAcrossPages) {
   }
 }
 
+// What each canonical call costs in platform requests (the leaky bucket holds 40).
+TEST_F(NuvemshopBackend, PlatformRequestsPerCall) {
+  seed(100, 8);
+  auto cost = [&](auto&& op) {
+    const auto before = platform_requests();
+    op();
+    return platform_requests() - before;
+  };
+  domain::list_query newest;
+  newest.limit = 50;
+  // The first descending list asks for the total; later ones guess it from the last answer.
+  EXPECT_EQ(cost([&] { ASSERT_TRUE(ns_->list(newest)); }), 2);
+  EXPECT_EQ(cost([&] { ASSERT_TRUE(ns_->list(newest)); }), 1);
+  domain::list_query oldest;
+  oldest.descending = false;
+  oldest.offset = 30;
+  oldest.limit = 50;
+  EXPECT_EQ(cost([&] { ASSERT_TRUE(ns_->list(oldest)); }), 1);
+  std::optional<domain::customer> created;
+  EXPECT_EQ(cost([&] {
+              auto r = ns_->create(person("cost@example.com"));
+              ASSERT_TRUE(r);
+              created = *r;
+            }),
+            2);  // duplicate check, POST
+  ASSERT_TRUE(created);
+  EXPECT_EQ(cost([&] { ASSERT_TRUE(ns_->get(created->id)); }), 1);
+  domain::customer_patch rename;
+  rename.name.set("Cost Conscious");
+  EXPECT_EQ(cost([&] { ASSERT_TRUE(ns_->update(created->id, rename)); }), 2);  // GET, PUT
+  domain::customer_patch new_email;
+  new_email.email = "cheap@example.com";
+  EXPECT_EQ(cost([&] { ASSERT_TRUE(ns_->update(created->id, new_email)); }), 3);  // GET, duplicate check, PUT
+  // A stale guess (101 now, 100 remembered) costs one more round trip, not a wrong page.
+  EXPECT_EQ(cost([&] { ASSERT_TRUE(ns_->list(newest)); }), 2);
+  EXPECT_EQ(cost([&] { ASSERT_TRUE(ns_->remove(created->id)); }), 1);
+}
+
 TEST_F(NuvemshopBackend, DescendingListFollowsChangesInTheStore) {
   seed(45, 4);
   domain::list_query q;
