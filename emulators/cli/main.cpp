@@ -134,6 +134,13 @@ int run_nuvemshop(const std::vector<std::string_view>& args) {
   f.add("per-page-over-max", "clamp|error", "per_page above 200: clamp to 200 (default) or 422", cli::flags::text(over_max));
   f.add_switch("accept-authorization-header", "also accept `Authorization: Bearer <token>` (HUB docs since 2026)",
                [&o] { o.accept_authorization_header = true; });
+  f.add("suspended-store", "ID", "answer 402 to every call for this store id (repeatable)",
+        [&o](std::string_view v) -> std::optional<std::string> {
+          auto n = cli::parse_ll(v);
+          if (!n) return "expected a store id";
+          o.suspended_stores.push_back(*n);
+          return std::nullopt;
+        });
   f.add_switch("put-replaces-addresses", "PUT addresses replace the list (default: merge, never remove; issue #32)",
                [&o] { o.put_replaces_addresses = true; });
   if (auto err = f.parse(args)) {

@@ -40,6 +40,7 @@ std::string_view reason(int status) {
   switch (status) {
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
+    case 402: return "Payment Required";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
@@ -229,6 +230,9 @@ boost::asio::awaitable<http::response> emulator::handle(http::request req, std::
   bool authorised = req.header("authentication") == expected;
   if (!authorised && options_.accept_authorization_header) authorised = req.header("authorization") == "Bearer " + s->token;
   if (!authorised) co_return error(401, "Unauthorized", "Invalid access token");
+  // A suspended store (or paid app) answers 402 to every call; the body is UNDOCUMENTED.
+  if (std::find(options_.suspended_stores.begin(), options_.suspended_stores.end(), s->id) != options_.suspended_stores.end())
+    co_return error(402, "Payment Required", "The store is suspended");
 
   const auto quota = s->bucket->take();
   auto add_limits = [&](http::response& r) {

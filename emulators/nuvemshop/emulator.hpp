@@ -33,6 +33,7 @@ struct options {
   bool put_replaces_addresses = false;      // UNDOCUMENTED: issue #32 says addresses are never removed
   bool strict_webhook_urls = false;         // https only, no localhost (the real rule)
   std::string public_url;  // base for Link headers; default "http://" + the Host header
+  std::vector<std::int64_t> suspended_stores;  // every call to these gets 402
   steady_now_fn now = [] { return std::chrono::steady_clock::now(); };
 };
 

@@ -74,6 +74,20 @@ TEST(NuvemshopAuth, TokensAreScopedToTheirStore) {
   EXPECT_EQ(call(e, make_request("GET", "/v1/1000002/customers", h)).status, 200);
 }
 
+TEST(NuvemshopAuth, SuspendedStoresAnswer402ToEveryCall) {
+  auto o = opts(1);
+  o.stores = 2;
+  o.suspended_stores = {1000001};
+  emulator e(o);
+  auto r = call(e, make_request("GET", std::string(base) + "/customers", auth()));
+  EXPECT_EQ(r.status, 402);
+  EXPECT_EQ(parse_body(r.body)["code"].GetInt(), 402);
+  EXPECT_EQ(call(e, make_request("POST", std::string(base) + "/customers", auth_json(), R"({"name":"A B","email":"a@b.com"})")).status, 402);
+  auto h = auth();
+  h[0].second = "bearer ns-token-1000002";
+  EXPECT_EQ(call(e, make_request("GET", "/v1/1000002/customers", h)).status, 200);
+}
+
 TEST(NuvemshopWrites, JsonContentTypeIsRequired) {
   emulator e(opts(1));
   auto post = call(e, make_request("POST", std::string(base) + "/customers", auth(), R"({"name":"A B","email":"a@b.com"})"));
