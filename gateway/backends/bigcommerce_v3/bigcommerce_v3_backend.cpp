@@ -228,6 +228,11 @@ class bigcommerce_v3_backend final : public customer_backend {
   awaitable<api::result<std::optional<loaded_customer>>> fetch(std::uint64_t platform_id, time_point deadline);
   awaitable<api::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, time_point deadline);
 
+  // After a failed attribute write (the attribute may have been deleted on the platform).
+  void forget_attributes() {
+    std::lock_guard lock(mutex_);
+    attributes_.reset();
+  }
   api::result<loaded_customer> read_customer(const Value& platform, const attribute_ids& ids) const;
   api::result<domain::address> read_address(const Value& platform) const;
   void resolve_default(domain::customer& c, const std::optional<std::string>& stored) const;
@@ -464,9 +469,18 @@ awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(std::
     set_param(mapped.params, "sort", sort);
     auto page = co_await fetch_page(mapped.params, deadline);
     if (!page) co_return page.error();
+    // With both filters the few exact matches are searched here, as the local store
+    // does: a substring of the email, name or phone.
+    auto searched = [&](const domain::customer& c) {
+      if (!q.search) return true;
+      const auto needle = fold(*q.search);
+      return fold(c.email).find(needle) != std::string::npos ||
+             (c.name && fold(*c.name).find(needle) != std::string::npos) ||
+             (c.phone && fold(*c.phone).find(needle) != std::string::npos);
+    };
     std::vector<domain::customer> matches;
     for (auto& c : page->items)
-      if (fold(c.email) == fold(*q.email)) matches.push_back(std::move(c));
+      if (fold(c.email) == fold(*q.email) && searched(c)) matches.push_back(std::move(c));
     out.total = static_cast<std::int64_t>(matches.size());
     for (std::size_t i = static_cast<std::size_t>(offset); i < matches.size() && out.items.size() < static_cast<std::size_t>(limit); ++i)
       out.items.push_back(std::move(matches[i]));
@@ -622,6 +636,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(std::str
                                  std::to_string(*default_pid) + "\"}]";
   auto recorded = co_await send("PUT", "/v3/customers/attribute-values", value_body, deadline);
   if (!recorded) {
+    forget_attributes();
     auto e = recorded.error();
     e.kind = error_kind::upstream_error;
     e.message = "BigCommerce created customer '" + c->customer.id +
@@ -895,7 +910,10 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
       const std::string body = "[{\"attribute_id\":" + std::to_string(*default_attribute) +
                                ",\"customer_id\":" + std::to_string(*pid) + ",\"value\":\"" + value + "\"}]";
       auto r = co_await send("PUT", "/v3/customers/attribute-values", body, deadline);
-      if (!r) co_return partly_applied(id, applied, "recording the default address", r.error());
+      if (!r) {
+        forget_attributes();
+        co_return partly_applied(id, applied, "recording the default address", r.error());
+      }
     }
     resolve_default(result, value);
   } else {

@@ -427,6 +427,16 @@ TEST_F(bigcommerce_v3_backend_test, email_filter_is_exact_and_search_matches_nam
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->total, 1);
   EXPECT_EQ(page->items[0].id, id);
+  // Both filters: the search applies to the exact match as well.
+  q.search = email.substr(0, 3);
+  page = run(backend_->list("bc-main", q));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 1);
+  q.search = "zzz-not-there";
+  page = run(backend_->list("bc-main", q));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 0);
+  q.search.reset();
   q.email = email.substr(0, email.size() - 1);  // a prefix is not the email
   page = run(backend_->list("bc-main", q));
   ASSERT_TRUE(page);
