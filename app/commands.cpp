@@ -18,6 +18,8 @@
 #include "gateway/api/gateway_handler.hpp"
 #include "gateway/auth/api_keys.hpp"
 #include "gateway/backends/local/sqlite_store.hpp"
+#include "gateway/backends/platform/platform_factory.hpp"
+#include "gateway/backends/platform/upstream_metrics.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/state/database.hpp"
 #include "gateway/state/idempotency_store.hpp"
@@ -65,11 +67,22 @@ parsed_args parse(const std::vector<std::string>& args, const std::vector<std::s
   return out;
 }
 
+// Loads the config and every platform store's mapping file, printing every problem found.
 std::optional<config::gateway_config> load_or_report(const std::string& path) {
   auto cfg = config::load_gateway_config(path);
-  if (cfg) return std::move(*cfg);
-  for (const auto& d : cfg.error()) std::cerr << d.to_string() << "\n";
-  std::cerr << path << ": " << cfg.error().size() << " problem(s) found\n";
+  config::diagnostics problems;
+  if (!cfg) {
+    problems = cfg.error();
+  } else {
+    for (const auto& [id, store] : cfg->stores) {
+      if (store.backend == "local") continue;
+      auto found = backends::check_platform_store(store);
+      problems.insert(problems.end(), found.begin(), found.end());
+    }
+  }
+  if (problems.empty()) return std::move(*cfg);
+  for (const auto& d : problems) std::cerr << d.to_string() << "\n";
+  std::cerr << path << ": " << problems.size() << " problem(s) found\n";
   return std::nullopt;
 }
 
@@ -126,6 +139,20 @@ int run_serve(const std::vector<std::string>& args) {
   options.write_timeout = cfg->server.write_timeout;
   options.drain_timeout = cfg->server.drain_timeout;
   http::server server(options, api::make_gateway_handler(context));
+  std::vector<std::shared_ptr<const backends::platform_store>> platform_stores;
+  for (const auto& [id, store] : cfg->stores) {
+    if (store.backend == "local") continue;
+    std::shared_ptr<const backends::platform_store> made;
+    auto backend = backends::make_platform_backend(store, server.executor(), &made);
+    if (!backend) {
+      std::cerr << "custbridge serve: " << backend.error() << "\n";
+      return 1;
+    }
+    context->backends.emplace(id, std::move(*backend));
+    platform_stores.push_back(std::move(made));
+  }
+  context->metrics->add_collector(
+      [platform_stores](std::string& out) { backends::render_upstream_metrics(platform_stores, out); });
   try {
     server.listen();
   } catch (const std::exception& e) {

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds custbridge and runs the gateway on its embedded defaults: one local
-# store on SQLite (in .run/), a demo API key, and the sample config.
+# Builds custbridge and runs the gateway on its embedded defaults: a local store on
+# SQLite (in .run/), a Nuvemshop and a BigCommerce emulator with seeded customers and
+# a demo store on each, one demo API key, and the sample config.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target custbridge -j "$(nproc 2>/dev/null || echo 2)"
+cmake --build --preset release --target custbridge cb-emulator -j "$(nproc 2>/dev/null || echo 2)"
 bin=build/release/app/custbridge
+emulator=build/release/emulators/cb-emulator
 
 mkdir -p .run
 if [ ! -s .run/demo-key ]; then
@@ -15,24 +17,63 @@ if [ ! -s .run/demo-key ]; then
   chmod 600 .run/demo-key
 fi
 key=$(cat .run/demo-key)
+
+# Starts an emulator in the background and waits for its listening line.
+start_emulator() {  # platform log
+  "$emulator" "$1" --port 0 --customers 25 --seed 7 > "$2" 2>&1 &
+  echo $! >> .run/emulator-pids
+  for _ in $(seq 100); do
+    grep -q '"listening"' "$2" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "run.sh: the $1 emulator did not start; see $2" >&2
+  exit 1
+}
+json_field() {  # file field -> first string value of "field"
+  sed -n "s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1
+}
+stop_emulators() {
+  [ -f .run/emulator-pids ] && xargs -r kill < .run/emulator-pids 2>/dev/null || true
+  rm -f .run/emulator-pids
+}
+trap stop_emulators EXIT
+stop_emulators
+
+start_emulator nuvemshop .run/nuvemshop.log
+ns_url=$(json_field .run/nuvemshop.log url)
+ns_store=$(sed -n 's/.*"store_id":\([0-9]*\).*/\1/p' .run/nuvemshop.log | head -n 1)
+export DEMO_NUVEMSHOP_BASE_URL="$ns_url/v1/$ns_store"
+export DEMO_NUVEMSHOP_TOKEN=$(json_field .run/nuvemshop.log access_token)
+
+start_emulator bigcommerce .run/bigcommerce.log
+bc_url=$(json_field .run/bigcommerce.log url)
+bc_hash=$(json_field .run/bigcommerce.log store_hash)
+export DEMO_BIGCOMMERCE_BASE_URL="$bc_url/stores/$bc_hash"
+export DEMO_BIGCOMMERCE_TOKEN=$(json_field .run/bigcommerce.log access_token)
+
 export CUSTBRIDGE_DEMO_KEY_SHA256=$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)
 export CUSTBRIDGE_PORT=${CUSTBRIDGE_PORT:-8080}
 export CUSTBRIDGE_DATA_DIR=$PWD/.run
-store=3f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b
+local_store=3f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b
+nuvemshop_store=7a0e9c1d-2b3c-4d5e-8f60-718293a4b5c6
+bigcommerce_store=b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e
 url=http://127.0.0.1:$CUSTBRIDGE_PORT
 
 cat <<TXT
 
   custbridge is starting at $url
-  demo store: $store (local, SQLite at .run/custbridge.db)
   demo key:   $key
+  stores:     $local_store  local (SQLite at .run/custbridge.db)
+              $nuvemshop_store  Nuvemshop emulator at $DEMO_NUVEMSHOP_BASE_URL (25 seeded customers)
+              $bigcommerce_store  BigCommerce V3 emulator at $DEMO_BIGCOMMERCE_BASE_URL (25 seeded customers)
 
   Try:
-    curl -s -X POST $url/stores/$store/customers -H "Authorization: Bearer $key" \\
+    curl -s -X POST $url/stores/$local_store/customers -H "Authorization: Bearer $key" \\
       -H 'Content-Type: application/json' -d '{"email":"jane@example.com","name":"Jane Smith"}'
-    curl -s "$url/stores/$store/customers?search=jane" -H "Authorization: Bearer $key"
+    curl -s "$url/stores/$nuvemshop_store/customers?limit=2" -H "Authorization: Bearer $key"
+    curl -s "$url/stores/$bigcommerce_store/customers?limit=2" -H "Authorization: Bearer $key"
 
-  Ctrl-C stops it gracefully.
+  Ctrl-C stops it gracefully (and the emulators with it).
 
 TXT
-exec "$bin" serve --config config/samples/demo.yaml
+"$bin" serve --config config/samples/demo.yaml

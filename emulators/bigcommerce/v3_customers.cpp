@@ -100,6 +100,9 @@ http::response list_customers(context& c) {
       bool greater = field == "last_name"      ? b->last_name < a->last_name
                      : field == "date_created" ? b->date_created < a->date_created
                                                : b->date_modified < a->date_modified;
+      // Ties (dates have whole seconds) follow the id in the same direction, as an
+      // ORDER BY key, id query would; the platform does not document its tie order.
+      if (!less && !greater) return desc ? b->id < a->id : a->id < b->id;
       return desc ? greater : less;
     });
   }

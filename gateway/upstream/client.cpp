@@ -178,7 +178,8 @@ asio::awaitable<client::outcome> run_request(std::shared_ptr<client::impl> self,
         continue;
       }
       self->limiter.observe(res.headers, now);
-      const bool retryable_status = r.status == 502 || r.status == 503 || r.status == 504;
+      // A 500 is retried too: platforms answer transient faults with it, and only idempotent calls are repeated.
+      const bool retryable_status = r.status == 500 || r.status == 502 || r.status == 503 || r.status == 504;
       if (retryable_status) res.retry_after = retry_after_header(res.headers);
       if (retryable_status && idempotent && attempt < max_attempts) {
         const auto wait = std::max(self->retry_delay.delay(attempt), res.retry_after.value_or(milliseconds::zero()));

@@ -92,7 +92,7 @@ class client : public std::enable_shared_from_this<client> {
   //  - connect failures and TLS handshake failures other than certificate rejection,
   //    for any method (nothing was sent);
   //  - a connection that broke after the request was sent, an attempt_timeout, and
-  //    502/503/504, only for idempotent requests;
+  //    500/502/503/504, only for idempotent requests;
   //  - 429, after the platform's reset (and for a POST too unless
   //    retry_non_idempotent_on_429 is false); if that wait would pass the deadline the
   //    result is a rate_limited failure with retry_after.

@@ -28,7 +28,7 @@ struct upstream_request {
 
 // What the platform answered. Every HTTP status, 4xx and 5xx included, is a response,
 // not a failure, so adapters can map the platform's own error bodies. A retryable
-// status (429, 502, 503, 504) is returned once retries are exhausted or not allowed.
+// status (429, 500, 502, 503, 504) is returned once retries are exhausted or not allowed.
 struct upstream_response {
   int status = 0;
   http::header_list headers;  // names lower-cased

@@ -192,6 +192,27 @@ TEST(UpstreamClient, IdempotentRequestIsRetriedOn503ThenSucceeds) {
   EXPECT_EQ(m.responses_by_class[2], 1u);
 }
 
+TEST(UpstreamClient, A500IsRetriedForGetButNotForPost) {
+  scripted_upstream up([](const http::request&, int n) {
+    return n == 1 ? scripted_reply{make_response(500, "oops"), 0ms} : ok("fine");
+  });
+  client_runner runner;
+  auto c = runner.make_client(options_for(up.url()));
+  auto r = runner.send(*c, get("/x"));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(up.hits(), 2);
+
+  scripted_upstream up2([](const http::request&, int n) {
+    return n == 1 ? scripted_reply{make_response(500, "oops"), 0ms} : ok("created");
+  });
+  auto c2 = runner.make_client(options_for(up2.url()));
+  auto p = runner.send(*c2, post("/customers", "{}"));
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->status, 500);
+  EXPECT_EQ(up2.hits(), 1);
+}
+
 TEST(UpstreamClient, RetriesExhaustedReturnTheLastGatewayErrorAsAResponse) {
   scripted_upstream up([](const http::request&, int) { return scripted_reply{make_response(502, "bad"), 0ms}; });
   client_runner runner;

@@ -193,9 +193,15 @@ api::result<domain::customer> customer_from_canonical(const platform_store& stor
     for (const auto& a : out.addresses)
       if (a.is_default) out.default_address_id = a.id;
   }
-  for (auto& a : out.addresses) a.is_default = out.default_address_id == a.id;
   out.created_at = string_or_empty(c, "createdAt");
   out.updated_at = string_or_empty(c, "updatedAt");
+  for (auto& a : out.addresses) {
+    a.is_default = out.default_address_id == a.id;
+    // BigCommerce addresses carry no timestamps: they take their customer's, so the
+    // canonical object always has ISO 8601 values there.
+    if (a.created_at.empty()) a.created_at = out.created_at;
+    if (a.updated_at.empty()) a.updated_at = out.updated_at;
+  }
   return out;
 }
 
