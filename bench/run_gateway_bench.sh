@@ -14,6 +14,8 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 
 bash scripts/setup.sh
+# ccache keys on paths relative to the checkout, so clones elsewhere reuse its cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v wrk >/dev/null || need+=(wrk)

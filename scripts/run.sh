@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# ccache keys on paths relative to the checkout, so clones elsewhere reuse its cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 cmake --preset release >/dev/null
 cmake --build --preset release --target custbridge cb-emulator -j "$(nproc 2>/dev/null || echo 2)"
 bin=build/release/app/custbridge

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# ccache keys on paths relative to the checkout, so clones elsewhere reuse its cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 presets=(dev asan)
 if [ "${1:-}" = "--quick" ]; then presets=(dev); fi

@@ -86,6 +86,16 @@ void add_common(cli::flags& f, common_settings& s) {
   f.add("storm-rate", "P", "fault: chance that a request starts a 429 storm", cli::flags::number(s.faults.storm_rate, 0, 1));
   f.add("storm-length", "N", "fault: requests answered 429 per storm (default 20)", cli::flags::integer(s.faults.storm_length, 1, 1'000'000));
   f.add("truncate-rate", "P", "fault: share of response bodies cut in half", cli::flags::number(s.faults.truncate_rate, 0, 1));
+  f.add("reset-rate", "P", "fault: share of responses cut by a connection reset halfway through the body",
+        cli::flags::number(s.faults.reset_rate, 0, 1));
+  f.add("trickle-rate", "P", "fault: share of responses sent 16 bytes at a time", cli::flags::number(s.faults.trickle_rate, 0, 1));
+  f.add("trickle-ms", "MS", "fault: pause between trickled pieces (default 50)",
+        [&s](std::string_view v) -> std::optional<std::string> {
+          auto n = cli::parse_ll(v);
+          if (!n || *n < 0) return "expected a non-negative integer";
+          s.faults.trickle_interval = std::chrono::milliseconds(*n);
+          return std::nullopt;
+        });
   f.add("malformed-rate", "P", "fault: share of response bodies made invalid JSON", cli::flags::number(s.faults.malformed_rate, 0, 1));
   f.add("fault-seed", "S", "seed for the fault sequence (default 1)", cli::flags::integer(s.faults.seed, 0, INT64_MAX));
 }

@@ -47,6 +47,9 @@ std::optional<std::string> merge_fault_json(std::string_view json, fault_config&
     else if (key == "storm_rate") ok = read_rate(v, "storm_rate", c.storm_rate, err);
     else if (key == "truncate_rate") ok = read_rate(v, "truncate_rate", c.truncate_rate, err);
     else if (key == "malformed_rate") ok = read_rate(v, "malformed_rate", c.malformed_rate, err);
+    else if (key == "reset_rate") ok = read_rate(v, "reset_rate", c.reset_rate, err);
+    else if (key == "trickle_rate") ok = read_rate(v, "trickle_rate", c.trickle_rate, err);
+    else if (key == "trickle_ms") ok = read_ms(v, "trickle_ms", c.trickle_interval, err);
     else if (key == "storm_length") {
       ok = v.IsInt() && v.GetInt() > 0;
       if (ok) c.storm_length = v.GetInt();
@@ -89,6 +92,9 @@ std::string fault_json(const fault_config& c) {
   w.Key("storm_length"); w.Int(c.storm_length);
   w.Key("truncate_rate"); w.Double(c.truncate_rate);
   w.Key("malformed_rate"); w.Double(c.malformed_rate);
+  w.Key("reset_rate"); w.Double(c.reset_rate);
+  w.Key("trickle_rate"); w.Double(c.trickle_rate);
+  w.Key("trickle_ms"); w.Int64(c.trickle_interval.count());
   w.Key("seed"); w.Uint64(c.seed);
   w.EndObject();
   return sb.GetString();
@@ -136,12 +142,18 @@ fault_plan fault_injector::next() {
     p.body = body_fault::truncate;
   else if (body_draw < c.truncate_rate + c.malformed_rate)
     p.body = body_fault::malformed;
+  else if (body_draw < c.truncate_rate + c.malformed_rate + c.reset_rate)
+    p.body = body_fault::reset;
+  else if (body_draw < c.truncate_rate + c.malformed_rate + c.reset_rate + c.trickle_rate)
+    p.body = body_fault::trickle;
   return p;
 }
 
 std::string damage_body(std::string body, body_fault f) {
   switch (f) {
     case body_fault::none:
+    case body_fault::reset:
+    case body_fault::trickle:
       return body;
     case body_fault::truncate:
       body.resize(body.size() / 2);

@@ -21,21 +21,26 @@ struct fault_config {
   int storm_length = 20;  // requests answered 429 once a storm starts (the first included)
   double truncate_rate = 0;   // body cut in half (still a well-formed HTTP message)
   double malformed_rate = 0;  // body made syntactically invalid JSON
+  double reset_rate = 0;      // connection reset halfway through the response body
+  double trickle_rate = 0;    // response sent in small pieces, trickle_interval apart
+  std::chrono::milliseconds trickle_interval{50};
   std::uint64_t seed = 1;
 
   bool any() const {
     return latency.count() || jitter.count() || error_rate > 0 || storm_rate > 0 || truncate_rate > 0 ||
-           malformed_rate > 0;
+           malformed_rate > 0 || reset_rate > 0 || trickle_rate > 0;
   }
 };
 
 // Parses a JSON object with any of the keys latency_ms, jitter_ms, error_rate,
-// error_statuses, storm_rate, storm_length, truncate_rate, malformed_rate, seed
+// error_statuses, storm_rate, storm_length, truncate_rate, malformed_rate, reset_rate,
+// trickle_rate, trickle_ms, seed
 // over `base`. Unknown keys and wrong types are errors; returns the message.
 std::optional<std::string> merge_fault_json(std::string_view json, fault_config& base);
 std::string fault_json(const fault_config& c);
 
-enum class body_fault { none, truncate, malformed };
+// truncate and malformed change the body; reset and trickle change how it is sent.
+enum class body_fault { none, truncate, malformed, reset, trickle };
 
 struct fault_plan {
   std::chrono::milliseconds delay{0};

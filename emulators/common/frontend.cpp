@@ -88,7 +88,14 @@ boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http:
   } else {
     res = co_await p.handle(std::move(req), plan.delay);
   }
-  if (plan.body != body_fault::none) res.body = damage_body(std::move(res.body), plan.body);
+  if (plan.body == body_fault::reset) {
+    res.reset_after_body_bytes = res.body.size() / 2;
+  } else if (plan.body == body_fault::trickle) {
+    res.trickle_chunk = 16;
+    res.trickle_interval = fe->faults_.config().trickle_interval;
+  } else if (plan.body != body_fault::none) {
+    res.body = damage_body(std::move(res.body), plan.body);
+  }
   fe->counters_.add(route, res.status);
   co_return res;
 }

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +34,12 @@ struct response {
   std::string body;
   // When false the server closes the connection after sending this response.
   bool keep_alive = true;
+  // Fault injection, for the platform emulators. reset_after_body_bytes: send the
+  // headers and that many body bytes, then reset the connection (RST). trickle_chunk:
+  // send the message in pieces of this many bytes, trickle_interval apart.
+  std::optional<std::size_t> reset_after_body_bytes;
+  std::size_t trickle_chunk = 0;
+  std::chrono::milliseconds trickle_interval{0};
 
   response& set(std::string name, std::string value);
   std::string_view header(std::string_view name) const;  // case-insensitive

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -23,6 +24,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -83,6 +85,8 @@ struct server::impl {
   asio::awaitable<void> serve_requests(Stream& stream, connection& conn, const std::string& remote);
   template <class Stream>
   asio::awaitable<bool> write(Stream& stream, response res, unsigned version, bool keep_alive);
+  template <class Stream>
+  asio::awaitable<bool> write_faulty(Stream& stream, const bhttp::response<bhttp::string_body>& out, const response& res);
   void begin_drain();
   void forget(std::uint64_t id);
 };
@@ -114,8 +118,39 @@ asio::awaitable<bool> server::impl::write(Stream& stream, response res, unsigned
   out.keep_alive(keep_alive && res.keep_alive && !stopping);
   out.prepare_payload();
   beast::get_lowest_layer(stream).expires_after(options.write_timeout);
+  if (res.reset_after_body_bytes || res.trickle_chunk > 0) co_return co_await write_faulty(stream, out, res);
   auto [ec, n] = co_await bhttp::async_write(stream, out, token{});
   co_return !ec && out.keep_alive();
+}
+
+// The emulators' transport faults: the message goes out as bytes we control, either
+// cut short by a TCP reset or trickled in small pieces.
+template <class Stream>
+asio::awaitable<bool> server::impl::write_faulty(Stream& stream, const bhttp::response<bhttp::string_body>& out,
+                                                  const response& res) {
+  std::ostringstream serialized;
+  serialized << out;
+  const std::string wire = serialized.str();
+  auto& lowest = beast::get_lowest_layer(stream);
+  if (res.reset_after_body_bytes) {
+    const auto head_end = wire.find("\r\n\r\n");
+    const auto head = head_end == std::string::npos ? std::size_t{0} : head_end + 4;
+    const auto cut = std::min(wire.size(), head + *res.reset_after_body_bytes);
+    co_await asio::async_write(stream, asio::buffer(wire.data(), cut), token{});
+    boost::system::error_code ignored;
+    lowest.socket().set_option(asio::socket_base::linger(true, 0), ignored);  // close with RST, not FIN
+    lowest.socket().close(ignored);
+    co_return false;
+  }
+  asio::steady_timer pause(lowest.get_executor());
+  for (std::size_t offset = 0; offset < wire.size(); offset += res.trickle_chunk) {
+    const auto size = std::min(res.trickle_chunk, wire.size() - offset);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(wire.data() + offset, size), token{});
+    if (ec) co_return false;
+    pause.expires_after(res.trickle_interval);
+    co_await pause.async_wait(token{});
+  }
+  co_return out.keep_alive();
 }
 
 asio::awaitable<void> server::impl::serve_connection(std::shared_ptr<connection> conn, std::uint64_t id) {
