@@ -50,10 +50,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 "$emulator" nuvemshop --port 0 --customers 200 --seed 3 --rate-scale 0 > "$work/emulator.log" 2>&1 &
 pids+=($!)
 wait_for "$work/emulator.log" '"listening"'
-emu_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/emulator.log")
+emu_url=$(sed -n '/"listening"/{s/.*"url":"\([^"]*\)".*/\1/p;q}' "$work/emulator.log")
 emu_port=${emu_url##*:}
-store=$(sed -n 's/.*"store_id":\([0-9]*\).*/\1/p' "$work/emulator.log")
-token=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' "$work/emulator.log")
+store=$(sed -n '/"listening"/{s/.*"store_id":\([0-9]*\).*/\1/p;q}' "$work/emulator.log")
+token=$(sed -n '/"listening"/{s/.*"access_token":"\([^"]*\)".*/\1/p;q}' "$work/emulator.log")
 customer=$(curl -s "$emu_url/v1/$store/customers?per_page=1" -H "Authentication: bearer $token" -H 'User-Agent: bench (b@x.invalid)' |
            sed -n 's/^\[{"id":\([0-9]*\).*/\1/p')
 [ -n "$customer" ] || { echo "could not read a customer id from the emulator" >&2; exit 1; }
@@ -81,7 +81,7 @@ CONF
 "$NGINX" -c "$work/nginx.conf" -p "$work"
 
 # (c) custbridge with one Nuvemshop store on the emulator.
-key=$("$bin" gen-key | awk '/^key:/{print $2}')
+key=$("$bin" gen-key | awk '/^key:/{print $2}'; true)
 cat > "$work/gateway.yaml" <<CONF
 server: {address: 127.0.0.1, port: 0, threads: 1}
 state: {sqlite_path: $work/state.db}
@@ -97,9 +97,9 @@ CONF
 "$bin" serve --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 &
 pids+=($!)
 wait_for "$work/gateway.log" '"listening"'
-gw_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/gateway.log" | head -n 1)
-gw_customer=$(curl -s "$gw_url/stores/bench/customers?limit=200&sortOrder=asc" -H "X-API-Key: $key" |
-              grep -o '"id":"[0-9a-f-]\{36\}","storeId"' | head -n 1 | cut -d'"' -f4)
+gw_url=$(sed -n '/"listening"/{s/.*"url":"\([^"]*\)".*/\1/p;q}' "$work/gateway.log")
+gw_customer=$(curl -s "$gw_url/stores/bench/customers?limit=1&sortOrder=asc" -H "X-API-Key: $key" |
+              sed -n 's/^{"items":\[{"id":"\([0-9a-f-]\{36\}\)".*/\1/p')
 [ -n "$gw_customer" ] || { echo "could not read a customer id through the gateway" >&2; exit 1; }
 
 platform_headers=(-H "Authentication: bearer $token" -H "User-Agent: bench (b@x.invalid)")

@@ -31,8 +31,8 @@ start_emulator() {  # platform log
   echo "run.sh: the $1 emulator did not start; see $2" >&2
   exit 1
 }
-json_field() {  # file field -> first string value of "field"
-  sed -n "s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1
+json_field() {  # file field -> the string value of "field" on the listening line
+  sed -n "/\"listening\"/{s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p;q}" "$1"
 }
 stop_emulators() {
   [ -f .run/emulator-pids ] && xargs -r kill < .run/emulator-pids 2>/dev/null || true
@@ -43,7 +43,7 @@ stop_emulators
 
 start_emulator nuvemshop .run/nuvemshop.log
 ns_url=$(json_field .run/nuvemshop.log url)
-ns_store=$(sed -n 's/.*"store_id":\([0-9]*\).*/\1/p' .run/nuvemshop.log | head -n 1)
+ns_store=$(sed -n '/"listening"/{s/.*"store_id":\([0-9]*\).*/\1/p;q}' .run/nuvemshop.log)
 export DEMO_NUVEMSHOP_BASE_URL="$ns_url/v1/$ns_store"
 export DEMO_NUVEMSHOP_TOKEN=$(json_field .run/nuvemshop.log access_token)
 
