@@ -1,4 +1,5 @@
 #include "common/country.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,12 +20,6 @@ constexpr country_row countries[] = {
 #include "common/country_table.inc"
 };
 
-std::string fold(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 struct country_index {
   std::unordered_map<std::string, std::string_view> by_folded_name;
   std::unordered_map<std::string, std::string_view> name_by_code;
@@ -32,12 +27,12 @@ struct country_index {
   country_index() {
     for (const auto& row : countries) {
       name_by_code.emplace(std::string(row.code), row.name);
-      by_folded_name.emplace(fold(row.code), row.code);
-      by_folded_name.emplace(fold(row.name), row.code);
+      by_folded_name.emplace(ascii_lower(row.code), row.code);
+      by_folded_name.emplace(ascii_lower(row.name), row.code);
       std::string_view rest = row.other_names;
       while (!rest.empty()) {
         auto bar = rest.find('|');
-        by_folded_name.emplace(fold(rest.substr(0, bar)), row.code);
+        by_folded_name.emplace(ascii_lower(rest.substr(0, bar)), row.code);
         rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
       }
     }
@@ -56,7 +51,7 @@ std::optional<std::string_view> country_code(std::string_view code_or_name) {
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.remove_suffix(1);
   const auto& idx = index();
-  if (auto it = idx.by_folded_name.find(fold(trimmed)); it != idx.by_folded_name.end()) return it->second;
+  if (auto it = idx.by_folded_name.find(ascii_lower(trimmed)); it != idx.by_folded_name.end()) return it->second;
   return std::nullopt;
 }
 

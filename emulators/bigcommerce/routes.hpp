@@ -52,7 +52,6 @@ void write_pagination(json_writer& w, long long total, long long count, const pa
 bool in_list(const query_params& q, std::string_view key, std::string_view value, bool case_insensitive = false);
 bool in_int_list(const query_params& q, std::string_view key, long long value);
 bool date_ok(const query_params& q, std::string_view name, sys_seconds t);
-std::string lower(std::string_view s);
 bool like(std::string_view hay, std::string_view needle);
 
 // Shapes.

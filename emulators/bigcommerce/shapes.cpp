@@ -2,6 +2,8 @@
 #include <cstdio>
 
 #include "common/country.hpp"
+#include "common/log.hpp"
+#include "common/text.hpp"
 #include "emulators/bigcommerce/routes.hpp"
 
 namespace custbridge::emulators::bigcommerce::detail {
@@ -75,19 +77,13 @@ void write_pagination(json_writer& w, long long total, long long count, const pa
   w.EndObject();
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
-bool like(std::string_view hay, std::string_view needle) { return lower(hay).find(lower(needle)) != std::string::npos; }
+bool like(std::string_view hay, std::string_view needle) { return ascii_lower(hay).find(ascii_lower(needle)) != std::string::npos; }
 
 bool in_list(const query_params& q, std::string_view key, std::string_view value, bool case_insensitive) {
   auto v = q.get(key);
   if (!v) return true;
   for (const auto& item : split_list(*v))
-    if (case_insensitive ? lower(item) == lower(value) : item == value) return true;
+    if (case_insensitive ? ascii_lower(item) == ascii_lower(value) : item == value) return true;
   return false;
 }
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "common/country.hpp"
+#include "common/text.hpp"
 #include "emulators/bigcommerce/routes.hpp"
 
 namespace custbridge::emulators::bigcommerce::detail {
@@ -83,7 +84,7 @@ std::optional<http::response> strings(const rapidjson::Value& body, std::initial
 
 bool email_taken(const store& s, std::string_view email, int except) {
   for (const auto& [id, cu] : s.customers)
-    if (id != except && lower(cu.email) == lower(email)) return true;
+    if (id != except && ascii_lower(cu.email) == ascii_lower(email)) return true;
   return false;
 }
 
@@ -151,7 +152,7 @@ bool customer_matches(const context& c, const customer& cu) {
   const auto& q = c.q;
   auto eq = [&](const char* key, const std::string& v) {
     auto f = q.get(key);
-    return !f || lower(*f) == lower(v);
+    return !f || ascii_lower(*f) == ascii_lower(v);
   };
   if (!eq("first_name", cu.first_name) || !eq("last_name", cu.last_name) || !eq("company", cu.company) ||
       !eq("email", cu.email) || !eq("phone", cu.phone) || !eq("tax_exempt_category", cu.tax_exempt_category))
@@ -340,7 +341,7 @@ std::optional<http::response> apply_group(context& c, const rapidjson::Value& bo
     if (auto e = missing(body, {"name"})) return e;
   if (auto e = strings(body, {{"name", &g.name}})) return e;
   for (const auto& [id, other] : c.s.groups)
-    if (id != g.id && lower(other.name) == lower(g.name))
+    if (id != g.id && ascii_lower(other.name) == ascii_lower(g.name))
       return v2_error(409, "A customer group with the name " + g.name + " already exists.");
   for (auto [key, out] : {std::pair{"is_default", &g.is_default}, std::pair{"is_group_for_guests", &g.is_group_for_guests}}) {
     if (!body.HasMember(key)) continue;
@@ -464,7 +465,7 @@ http::response orders(context& c) {
     std::vector<const order*> rows;
     for (const auto& [id, o] : c.s.orders) {
       if (auto v = c.q.get("customer_id"); v && parse_int(*v) != o.customer_id) continue;
-      if (auto v = c.q.get("email"); v && lower(*v) != lower(o.billing_email)) continue;
+      if (auto v = c.q.get("email"); v && ascii_lower(*v) != ascii_lower(o.billing_email)) continue;
       rows.push_back(&o);
     }
     return list(c, rows, write_order);

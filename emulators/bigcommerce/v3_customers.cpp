@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/country.hpp"
+#include "common/text.hpp"
 #include "emulators/bigcommerce/routes.hpp"
 #include "emulators/bigcommerce/v3_validation.hpp"
 
@@ -180,7 +181,7 @@ http::response write_customers(context& c, const std::vector<int>& ids) {
 
 bool email_taken(const store& s, const std::string& email, int except_id) {
   for (const auto& [id, cu] : s.customers)
-    if (id != except_id && lower(cu.email) == lower(email)) return true;
+    if (id != except_id && ascii_lower(cu.email) == ascii_lower(email)) return true;
   return false;
 }
 
@@ -202,7 +203,7 @@ http::response create_customers(context& c) {
     std::vector<address> addrs;
     std::vector<attribute_value> values;
     read_customer(c.s, (*doc)[i], cu, addrs, values, true, prefix, errors);
-    if (!cu.email.empty() && (email_taken(c.s, cu.email, 0) || !batch_emails.insert(lower(cu.email)).second)) {
+    if (!cu.email.empty() && (email_taken(c.s, cu.email, 0) || !batch_emails.insert(ascii_lower(cu.email)).second)) {
       if (c.opt.duplicate_email_status == 409)
         return v3_error(409, "The email address is already in use.", {{prefix + "email", "Email " + cu.email + " already in use."}});
       errors.emplace_back(prefix + "email", "Email " + cu.email + " already in use.");

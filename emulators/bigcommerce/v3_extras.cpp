@@ -3,6 +3,7 @@
 #include <set>
 
 #include "emulators/bigcommerce/routes.hpp"
+#include "common/text.hpp"
 #include "emulators/bigcommerce/v3_validation.hpp"
 
 namespace custbridge::emulators::bigcommerce::detail {
@@ -360,7 +361,7 @@ http::response form_field_values(context& c) {
 // ---- subscribers
 
 bool subscriber_matches(const context& c, const subscriber& s) {
-  if (auto v = c.q.get("email"); v && lower(*v) != lower(s.email)) return false;
+  if (auto v = c.q.get("email"); v && ascii_lower(*v) != ascii_lower(s.email)) return false;
   if (auto v = c.q.get("first_name"); v && *v != s.first_name) return false;
   if (auto v = c.q.get("last_name"); v && *v != s.last_name) return false;
   if (auto v = c.q.get("source"); v && *v != s.source) return false;
@@ -435,7 +436,7 @@ http::response subscribers(context& c) {
       auto errors = read_subscriber(*doc, s, true);
       if (!errors.empty()) return v3_error(422, "Invalid subscriber.", errors);
       for (const auto& [id, other] : c.s.subscribers)
-        if (lower(other.email) == lower(s.email)) return v3_error(409, "A subscriber with this email already exists.", {{"email", "Duplicate email."}});
+        if (ascii_lower(other.email) == ascii_lower(s.email)) return v3_error(409, "A subscriber with this email already exists.", {{"email", "Duplicate email."}});
       s.id = c.s.next_subscriber++;
       s.date_created = s.date_modified = now_seconds();
       c.s.subscribers.emplace(s.id, s);
@@ -472,7 +473,7 @@ http::response subscribers(context& c) {
     auto errors = read_subscriber(*doc, s, false);
     if (!errors.empty()) return v3_error(422, "Invalid subscriber.", errors);
     for (const auto& [oid, other] : c.s.subscribers)
-      if (oid != s.id && lower(other.email) == lower(s.email)) return v3_error(409, "A subscriber with this email already exists.", {{"email", "Duplicate email."}});
+      if (oid != s.id && ascii_lower(other.email) == ascii_lower(s.email)) return v3_error(409, "A subscriber with this email already exists.", {{"email", "Duplicate email."}});
     s.date_modified = now_seconds();
     it->second = s;
     subscriber_event("updated", s.id);
@@ -527,7 +528,7 @@ http::response validate_credentials(context& c) {
     return v3_error(422, "Invalid credentials request", {{"email", "email and password are required."}});
   const std::string email = (*doc)["email"].GetString(), password = (*doc)["password"].GetString();
   for (const auto& [id, cu] : c.s.customers)
-    if (lower(cu.email) == lower(email) && !cu.password.empty() && cu.password == password)
+    if (ascii_lower(cu.email) == ascii_lower(email) && !cu.password.empty() && cu.password == password)
       return json_response(200, "{\"is_valid\":true,\"customer_id\":" + std::to_string(id) + "}");
   return json_response(200, R"({"is_valid":false,"customer_id":null})");
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "emulators/bigcommerce/emulator.hpp"
+#include "common/log.hpp"
 #include "emulators/cli/flags.hpp"
 #include "emulators/common/frontend.hpp"
 #include "emulators/common/json.hpp"

@@ -50,12 +50,4 @@ http::response json_response(int status, std::string body) {
   return r;
 }
 
-std::string json_escape(std::string_view s) {
-  rapidjson::StringBuffer sb;
-  json_writer w(sb);
-  put_string(w, s);
-  std::string out(sb.GetString(), sb.GetSize());
-  return out.substr(1, out.size() - 2);
-}
-
 }  // namespace custbridge::emulators

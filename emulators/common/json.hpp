@@ -53,7 +53,5 @@ bool is_json_content_type(std::string_view content_type);
 
 http::response json_response(int status, std::string body);
 
-// Escapes a string for embedding in a JSON literal (without quotes).
-std::string json_escape(std::string_view s);
 
 }  // namespace custbridge::emulators

@@ -1,4 +1,6 @@
 #include "emulators/nuvemshop/emulator.hpp"
+#include "common/log.hpp"
+#include "common/text.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -63,14 +65,8 @@ bool is_version(std::string_view s) {
          std::isdigit(s[6]);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Case-insensitive substring test (ASCII folding only, like a SQL LIKE on most collations).
-bool contains_ci(std::string_view hay, std::string_view needle) { return lower(hay).find(lower(needle)) != std::string::npos; }
+bool contains_ci(std::string_view hay, std::string_view needle) { return ascii_lower(hay).find(ascii_lower(needle)) != std::string::npos; }
 
 field_filter parse_fields(const query_params& q) {
   field_filter f;
@@ -84,7 +80,7 @@ bool valid_webhook_url(std::string_view url, bool strict) {
   if (!https && !(url.starts_with("http://") && !strict)) return false;
   if (url.size() <= (https ? 8u : 7u)) return false;
   if (!strict) return true;
-  const auto host = lower(url.substr(8, url.find('/', 8) - 8));
+  const auto host = ascii_lower(url.substr(8, url.find('/', 8) - 8));
   return host.find("localhost") == std::string::npos && host.find("127.0.0.1") == std::string::npos &&
          host.find("tiendanube") == std::string::npos && host.find("nuvemshop") == std::string::npos;
 }
@@ -329,7 +325,7 @@ http::response emulator::list_customers(const http::request& req, store& s) {
     if (created_max && c.created_at > *created_max) continue;
     if (updated_min && c.updated_at < *updated_min) continue;
     if (updated_max && c.updated_at > *updated_max) continue;
-    if (email && lower(c.email) != lower(*email)) continue;
+    if (email && ascii_lower(c.email) != ascii_lower(*email)) continue;
     if (text && !contains_ci(c.name, *text) && !contains_ci(c.email, *text) &&
         !(c.identification && contains_ci(*c.identification, *text)))
       continue;
@@ -395,7 +391,7 @@ http::response emulator::create_customer(const http::request& req, store& s, std
   // Duplicate emails: UNDOCUMENTED; third-party clients look for a 422 that mentions "taken".
   if (!c.email.empty())
     for (const auto& [id, other] : s.customers)
-      if (lower(other.email) == lower(c.email)) errors["email"].push_back("has already been taken");
+      if (ascii_lower(other.email) == ascii_lower(c.email)) errors["email"].push_back("has already been taken");
   if (!errors.empty()) return validation(errors);
   // The APIARY draft modelled these as query parameters: accept both.
   const auto q = query_params::parse(req.query());
@@ -422,7 +418,7 @@ http::response emulator::update_customer(const http::request& req, store& s, std
   auto errors = apply_body(*doc, c, write_mode::update, next_address, now, options_.put_replaces_addresses);
   if (!c.email.empty())
     for (const auto& [other_id, other] : s.customers)
-      if (other_id != id && lower(other.email) == lower(c.email)) errors["email"].push_back("has already been taken");
+      if (other_id != id && ascii_lower(other.email) == ascii_lower(c.email)) errors["email"].push_back("has already been taken");
   if (!errors.empty()) return validation(errors);
   s.next_address_id = next_address;
   c.updated_at = now;

@@ -1,4 +1,5 @@
 #include "gateway/api/gateway_handler.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -29,9 +30,7 @@ bool is_json_content_type(std::string_view content_type) {
   const auto semicolon = content_type.find(';');
   auto media = content_type.substr(0, semicolon);
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  std::string lowered(media);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lowered == "application/json";
+  return ascii_lower(media) == "application/json";
 }
 
 http::response plain_json(int status, std::string body) {

@@ -1,4 +1,5 @@
 #include "gateway/http/server.hpp"
+#include "common/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -41,12 +42,6 @@ using token = asio::as_tuple_t<asio::use_awaitable_t<>>;
 using tcp_stream = token::as_default_on_t<beast::tcp_stream>;
 using tcp_acceptor = token::as_default_on_t<tcp::acceptor>;
 using tls_stream = beast::ssl_stream<tcp_stream>;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // One live connection. `busy` is true from the first byte of a request until its
 // response is written, so a graceful shutdown can close the idle ones at once.
@@ -224,7 +219,7 @@ asio::awaitable<void> server::impl::serve_requests(Stream& stream, connection& c
     req.target = std::string(in.target());
     req.remote_address = remote;
     req.headers.reserve(std::distance(in.begin(), in.end()));
-    for (const auto& field : in) req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    for (const auto& field : in) req.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
     req.body = std::move(in.body());
     const bool keep_alive = in.keep_alive();
     const unsigned version = in.version();

@@ -1,5 +1,6 @@
 // The only file of cb_upstream that includes Beast and Asio's SSL.
 #include "gateway/upstream/transport.hpp"
+#include "common/text.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -88,12 +89,6 @@ bool looks_alive(connection& c) {
   const auto n = ::recv(s.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n >= 0) return false;  // 0: orderly close; >0: unsolicited bytes
   return errno == EAGAIN || errno == EWOULDBLOCK;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  return out;
 }
 
 bool is_ip_literal(const std::string& host) {
@@ -282,7 +277,7 @@ asio::awaitable<round_trip_result> round_trip(Stream& stream, connection& conn, 
   auto& res = parser.get();
   out.result.status = res.result_int();
   out.result.headers.reserve(std::distance(res.begin(), res.end()));
-  for (const auto& field : res) out.result.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  for (const auto& field : res) out.result.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
   out.result.body = std::move(res.body());
   out.reusable = res.keep_alive() && conn.buffer.size() == 0;
   co_return out;

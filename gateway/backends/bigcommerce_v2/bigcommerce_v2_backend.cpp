@@ -1,4 +1,5 @@
 #include "gateway/backends/bigcommerce_v2/bigcommerce_v2_backend.hpp"
+#include "common/text.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -36,9 +37,7 @@ constexpr std::size_t list_concurrency = 8;
 std::string fold(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
+  return ascii_lower(s);
 }
 
 std::string encode(std::string_view s) {

@@ -1,4 +1,5 @@
 #include "gateway/backends/bigcommerce_v3/bigcommerce_v3_backend.hpp"
+#include "common/text.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -72,12 +73,6 @@ std::string with_query(std::string path, const params& ps) {
 void set_param(params& ps, const std::string& name, std::string value) {
   std::erase_if(ps, [&](const auto& p) { return p.first == name; });
   ps.emplace_back(name, std::move(value));
-}
-
-std::string fold(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::optional<std::uint64_t> decimal(std::string_view s) {
@@ -426,7 +421,7 @@ awaitable<api::result<std::optional<loaded_customer>>> bigcommerce_v3_backend::f
 
 awaitable<api::result<bool>> bigcommerce_v3_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
                                                                 time_point deadline) {
-  const auto folded = fold(email);
+  const auto folded = ascii_lower(email);
   params ps;
   ps.emplace_back("email:in", folded);
   ps.emplace_back("limit", std::to_string(max_page));
@@ -436,7 +431,7 @@ awaitable<api::result<bool>> bigcommerce_v3_backend::email_taken(std::string ema
     for (const auto& c : data->GetArray()) {
       auto e = c.IsObject() ? c.FindMember("email") : Value::ConstMemberIterator();
       if (e == c.MemberEnd() || !e->value.IsString()) continue;
-      if (fold({e->value.GetString(), e->value.GetStringLength()}) == folded && member_id(c) != except) co_return true;
+      if (ascii_lower({e->value.GetString(), e->value.GetStringLength()}) == folded && member_id(c) != except) co_return true;
     }
   co_return false;
 }
@@ -473,14 +468,14 @@ awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(std::
     // does: a substring of the email, name or phone.
     auto searched = [&](const domain::customer& c) {
       if (!q.search) return true;
-      const auto needle = fold(*q.search);
-      return fold(c.email).find(needle) != std::string::npos ||
-             (c.name && fold(*c.name).find(needle) != std::string::npos) ||
-             (c.phone && fold(*c.phone).find(needle) != std::string::npos);
+      const auto needle = ascii_lower(*q.search);
+      return ascii_lower(c.email).find(needle) != std::string::npos ||
+             (c.name && ascii_lower(*c.name).find(needle) != std::string::npos) ||
+             (c.phone && ascii_lower(*c.phone).find(needle) != std::string::npos);
     };
     std::vector<domain::customer> matches;
     for (auto& c : page->items)
-      if (fold(c.email) == fold(*q.email) && searched(c)) matches.push_back(std::move(c));
+      if (ascii_lower(c.email) == ascii_lower(*q.email) && searched(c)) matches.push_back(std::move(c));
     out.total = static_cast<std::int64_t>(matches.size());
     for (std::size_t i = static_cast<std::size_t>(offset); i < matches.size() && out.items.size() < static_cast<std::size_t>(limit); ++i)
       out.items.push_back(std::move(matches[i]));
@@ -507,7 +502,7 @@ awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(std::
     // No substring filter on email or phone exists: a term with '@' is an exact email,
     // anything else a name substring (see the header).
     if (q.search->find('@') != std::string::npos)
-      set_param(mapped.params, "email:in", fold(*q.search));
+      set_param(mapped.params, "email:in", ascii_lower(*q.search));
     else
       set_param(mapped.params, "name:like", *q.search);
   }
@@ -756,7 +751,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
     if (auto distinct = check_distinct(keys); !distinct) co_return distinct.error();
   }
 
-  if (patch.email && fold(*patch.email) != fold(current.email)) {
+  if (patch.email && ascii_lower(*patch.email) != ascii_lower(current.email)) {
     auto taken = co_await email_taken(*patch.email, *pid, deadline);
     if (!taken) co_return taken.error();
     if (*taken) co_return duplicate_email();

@@ -1,4 +1,5 @@
 #include "gateway/backends/local/sqlite_store.hpp"
+#include "common/text.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -23,12 +24,6 @@ using state::exec;
 using state::statement;
 using state::transaction;
 using api::make_error;
-
-std::string fold_email(std::string_view email) {
-  std::string out(email);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 std::string metadata_to_json(const std::map<std::string, std::string>& metadata) {
   rapidjson::StringBuffer buf;
@@ -125,7 +120,7 @@ std::optional<domain::customer> load_live(sqlite3* db, const std::string& store_
 
 bool email_taken(sqlite3* db, const std::string& store_id, std::string_view email, const std::string& except_id) {
   statement s(db, "SELECT id FROM customers WHERE store_id = ? AND email_folded = ? AND deleted_at IS NULL AND id <> ?");
-  s.bind(1, store_id).bind(2, fold_email(email)).bind(3, std::string_view(except_id));
+  s.bind(1, store_id).bind(2, ascii_lower(email)).bind(3, std::string_view(except_id));
   return s.step();
 }
 
@@ -175,7 +170,7 @@ api::result<domain::customer_page> sqlite_store::list_sync(const std::string& st
   }
   auto bind_filters = [&](statement& s) {
     s.bind(1, store_id);
-    if (q.email) s.bind(2, fold_email(*q.email));
+    if (q.email) s.bind(2, ascii_lower(*q.email));
     if (q.search) s.bind(3, std::string_view(pattern));
   };
 
@@ -240,7 +235,7 @@ api::result<domain::customer> sqlite_store::create_sync(const std::string& store
   }
   statement s(db_, "INSERT INTO customers (id, store_id, email, email_folded, name, phone, marketing_opt_in, "
                    "default_address_id, metadata, orders_count, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, std::string_view(c.id)).bind(2, store_id).bind(3, std::string_view(c.email)).bind(4, fold_email(c.email));
+  s.bind(1, std::string_view(c.id)).bind(2, store_id).bind(3, std::string_view(c.email)).bind(4, ascii_lower(c.email));
   s.bind(5, c.name).bind(6, c.phone).bind(7, std::int64_t{c.marketing_opt_in}).bind(8, c.default_address_id);
   s.bind(9, metadata_to_json(c.metadata)).bind(10, c.orders_count).bind(11, std::string_view(now)).bind(12, std::string_view(now));
   s.run();
@@ -259,7 +254,7 @@ api::result<domain::customer> sqlite_store::update_sync(const std::string& store
   domain::customer c = std::move(*found);
   const auto now = format_iso8601_ms(now_millis());
 
-  if (p.email && fold_email(*p.email) != fold_email(c.email)) {
+  if (p.email && ascii_lower(*p.email) != ascii_lower(c.email)) {
     if (email_taken(db_, store_id, *p.email, c.id)) return duplicate_email();
   }
   auto applied = domain::apply_patch(c, p, now, [] { return new_uuid_v4(); });
@@ -268,7 +263,7 @@ api::result<domain::customer> sqlite_store::update_sync(const std::string& store
   c.updated_at = now;
   statement s(db_, "UPDATE customers SET email = ?, email_folded = ?, name = ?, phone = ?, marketing_opt_in = ?, "
                    "default_address_id = ?, metadata = ?, updated_at = ? WHERE id = ?");
-  s.bind(1, std::string_view(c.email)).bind(2, fold_email(c.email)).bind(3, c.name).bind(4, c.phone);
+  s.bind(1, std::string_view(c.email)).bind(2, ascii_lower(c.email)).bind(3, c.name).bind(4, c.phone);
   s.bind(5, std::int64_t{c.marketing_opt_in}).bind(6, c.default_address_id).bind(7, metadata_to_json(c.metadata));
   s.bind(8, std::string_view(now)).bind(9, std::string_view(c.id));
   s.run();

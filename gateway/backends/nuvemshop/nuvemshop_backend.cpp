@@ -1,4 +1,5 @@
 #include "gateway/backends/nuvemshop/nuvemshop_backend.hpp"
+#include "common/text.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -140,7 +141,7 @@ boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr 
           "Nuvemshop cannot change or clear the default address through its API: it stays on the current default "
           "address (the first address for a customer who had none)"}});
 
-  if (patch.email && fold(next.email) != fold(before.email)) {
+  if (patch.email && ascii_lower(next.email) != ascii_lower(before.email)) {
     auto taken = co_await email_taken(*store, next.email, *pid, deadline);
     if (!taken) co_return taken.error();
     if (*taken) co_return api::make_error(error_kind::conflict, "Customer with this email already exists");
@@ -190,7 +191,7 @@ boost::asio::awaitable<api::result<void>> remove_customer(store_ptr store, std::
     auto e = response_to_error(*store, *r);
     // Nuvemshop refuses with 422 "Cannot delete a customer with orders": the canonical
     // answer is the local store's 409, whatever the error table says.
-    if (r->status == 422 && fold(r->body).find("order") != std::string::npos) {
+    if (r->status == 422 && ascii_lower(r->body).find("order") != std::string::npos) {
       e.kind = error_kind::conflict;
       e.message = "Cannot delete customer with existing orders";
       e.details.clear();

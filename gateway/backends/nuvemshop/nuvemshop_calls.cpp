@@ -1,4 +1,5 @@
 #include "gateway/backends/nuvemshop/nuvemshop_calls.hpp"
+#include "common/text.hpp"
 
 #include <rapidjson/document.h>
 
@@ -46,12 +47,6 @@ std::int64_t parse_total(std::string_view s) {
 }
 
 }  // namespace
-
-std::string fold(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 api::api_error customer_not_found(std::string_view canonical_id) {
   return api::make_error(error_kind::not_found, "Customer '" + std::string(canonical_id) + "' not found");
@@ -156,7 +151,7 @@ boost::asio::awaitable<api::result<platform_customer>> write_customer(const plat
 
 boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& store, std::string email,
                                                       std::optional<std::uint64_t> except, deadline_t deadline) {
-  const auto wanted = fold(email);
+  const auto wanted = ascii_lower(email);
   // `email` is a filter of the 2025 API; `q` (name, email, identification) exists in
   // every version. Together they narrow to the address on any version, and the exact,
   // case-insensitive comparison below decides.
@@ -168,7 +163,7 @@ boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& stor
     auto p = co_await fetch_page(store, filters, page, per_page, deadline);
     if (!p) co_return p.error();
     for (const auto& c : p->items)
-      if (fold(c.customer.email) == wanted && c.platform_id != except) co_return true;
+      if (ascii_lower(c.customer.email) == wanted && c.platform_id != except) co_return true;
     if (p->past_end || page * per_page >= p->total) co_return false;
   }
 }

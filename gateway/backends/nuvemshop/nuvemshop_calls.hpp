@@ -66,7 +66,5 @@ boost::asio::awaitable<api::result<platform_customer>> write_customer(const plat
 boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& store, std::string email,
                                                       std::optional<std::uint64_t> except, deadline_t deadline);
 
-// ASCII lower case, as the local store folds emails.
-std::string fold(std::string_view s);
 
 }  // namespace custbridge::backends::nuvemshop

@@ -1,4 +1,5 @@
 #include "gateway/backends/nuvemshop/nuvemshop_list.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -138,15 +139,15 @@ boost::asio::awaitable<api::result<std::optional<std::vector<platform_customer>>
 }
 
 bool contains_folded(const std::optional<std::string>& hay, const std::string& folded_needle) {
-  return hay && fold(*hay).find(folded_needle) != std::string::npos;
+  return hay && ascii_lower(*hay).find(folded_needle) != std::string::npos;
 }
 
 // The local store's semantics: email equal ignoring ASCII case; search a substring
 // (ASCII case-insensitive, like SQLite's LIKE) of email, name or phone.
 bool matches(const domain::customer& c, const domain::list_query& q) {
-  if (q.email && fold(c.email) != fold(*q.email)) return false;
+  if (q.email && ascii_lower(c.email) != ascii_lower(*q.email)) return false;
   if (q.search) {
-    const auto needle = fold(*q.search);
+    const auto needle = ascii_lower(*q.search);
     if (!contains_folded(c.email, needle) && !contains_folded(c.name, needle) && !contains_folded(c.phone, needle))
       return false;
   }
@@ -166,13 +167,13 @@ void sort_customers(std::vector<platform_customer>& v, domain::sort_field by, bo
         break;
       case domain::sort_field::name: {
         // COLLATE NOCASE, with no name first, as the local store sorts.
-        auto kx = std::make_tuple(x.name.has_value(), x.name ? fold(*x.name) : std::string());
-        auto ky = std::make_tuple(y.name.has_value(), y.name ? fold(*y.name) : std::string());
+        auto kx = std::make_tuple(x.name.has_value(), x.name ? ascii_lower(*x.name) : std::string());
+        auto ky = std::make_tuple(y.name.has_value(), y.name ? ascii_lower(*y.name) : std::string());
         if (kx != ky) return kx < ky;
         break;
       }
       case domain::sort_field::email: {
-        auto ex = fold(x.email), ey = fold(y.email);
+        auto ex = ascii_lower(x.email), ey = ascii_lower(y.email);
         if (ex != ey) return ex < ey;
         break;
       }
