@@ -46,6 +46,7 @@ http::response frontend::admin(const http::request& req) {
   if (what == "reset" && req.method == "POST") {
     platform_->reset();
     counters_.clear();
+    journal_.clear();
     return admin_json(200, R"({"reset":true})");
   }
   if (what == "seed" && req.method == "POST") {
@@ -58,6 +59,7 @@ http::response frontend::admin(const http::request& req) {
   }
   if (what == "dump" && req.method == "GET") return admin_json(200, platform_->dump_json());
   if (what == "stats" && req.method == "GET") return admin_json(200, counters_.json());
+  if (what == "requests" && req.method == "GET") return admin_json(200, journal_.json());
   if (what == "webhooks" && req.method == "GET") return admin_json(200, platform_->webhook_log_json());
   if (what == "faults") {
     if (req.method == "GET") return admin_json(200, fault_json(faults_.config()));
@@ -80,6 +82,7 @@ boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http:
 
   auto& p = *fe->platform_;
   const auto route = p.route_label(req);
+  std::string method = req.method, target = req.target, request_id(req.header("x-request-id"));
   const auto plan = fe->faults_.next();
   http::response res;
   if (plan.rate_limited || plan.error_status) {
@@ -97,6 +100,7 @@ boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http:
     res.body = damage_body(std::move(res.body), plan.body);
   }
   fe->counters_.add(route, res.status);
+  fe->journal_.add(std::move(method), std::move(target), res.status, std::move(request_id));
   co_return res;
 }
 

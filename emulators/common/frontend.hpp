@@ -6,6 +6,7 @@
 #include "emulators/common/counters.hpp"
 #include "emulators/common/faults.hpp"
 #include "emulators/common/platform.hpp"
+#include "emulators/common/request_journal.hpp"
 #include "gateway/http/message.hpp"
 #include "gateway/http/server.hpp"
 
@@ -14,7 +15,8 @@ namespace custbridge::emulators {
 // Admin routes live under this prefix, away from every platform path.
 inline constexpr std::string_view admin_prefix = "/__emulator/";
 
-// Wraps a platform with the admin endpoints, fault injection and request counters.
+// Wraps a platform with the admin endpoints, fault injection, request counters and
+// the request journal.
 // Thread-safe.
 class frontend {
  public:
@@ -23,6 +25,7 @@ class frontend {
   platform& target() { return *platform_; }
   fault_injector& faults() { return faults_; }
   request_counters& counters() { return counters_; }
+  request_journal& journal() { return journal_; }
 
  private:
   friend boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http::request req);
@@ -31,6 +34,7 @@ class frontend {
   std::shared_ptr<platform> platform_;
   fault_injector faults_;
   request_counters counters_;
+  request_journal journal_;
 };
 
 // Serves one request: admin routes first, then faults, then the platform.

@@ -60,7 +60,9 @@ boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr c
                                                                     const std::string& request_id) {
   const std::string key(req.header("idempotency-key"));
   const int depth = ctx->config.server.max_json_depth;
-  if (key.empty() || !ctx->idempotency) co_return co_await create_customer(backend, store_id, req.body, depth);
+  // Named, not braced in the call: g++ 12 destroys a braced coroutine argument twice.
+  const backends::request_context rc{store_id, request_id};
+  if (key.empty() || !ctx->idempotency) co_return co_await create_customer(backend, rc, req.body, depth);
   if (!valid_idempotency_key(key))
     co_return make_error(error_kind::bad_request, "Idempotency-Key must be 1-255 printable ASCII characters");
   const auto fingerprint = sha256_hex(req.method + " " + req.target + "\n" + req.body);
@@ -77,7 +79,7 @@ boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr c
   }
   result<http::response> outcome = make_error(error_kind::internal, "Internal error");
   try {
-    outcome = co_await create_customer(backend, store_id, req.body, depth);
+    outcome = co_await create_customer(backend, rc, req.body, depth);
   } catch (...) {
     ctx->idempotency->release(store_id, key_name, key);
     throw;
@@ -150,9 +152,10 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
     }
   }
   const int depth = ctx->config.server.max_json_depth;
+  const backends::request_context rc{route.store_id, request_id};
   if (route.kind == route_kind::customers) {
     if (method == "GET")
-      out.response = co_await list_customers(backend, route.store_id, std::string(req.query()));
+      out.response = co_await list_customers(backend, rc, std::string(req.query()));
     else
       out.response = co_await create_idempotently(ctx, req, backend, route.store_id, out.key_name, request_id);
     co_return out;
@@ -166,11 +169,11 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
     co_return out;
   }
   if (method == "GET")
-    out.response = co_await get_customer(backend, route.store_id, route.customer_id);
+    out.response = co_await get_customer(backend, rc, route.customer_id);
   else if (method == "DELETE")
-    out.response = co_await delete_customer(backend, route.store_id, route.customer_id);
+    out.response = co_await delete_customer(backend, rc, route.customer_id);
   else
-    out.response = co_await update_customer(backend, route.store_id, route.customer_id, req.body, depth);
+    out.response = co_await update_customer(backend, rc, route.customer_id, req.body, depth);
   co_return out;
 }
 

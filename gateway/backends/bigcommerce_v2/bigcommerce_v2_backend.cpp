@@ -27,7 +27,6 @@ namespace {
 namespace asio = boost::asio;
 using api::error_kind;
 using rapidjson::Value;
-using time_point = upstream::client::clock::time_point;
 
 // The customer attribute that holds the canonical default address (see the header).
 constexpr std::string_view default_attribute_name = "custbridge_default_address_id";
@@ -205,7 +204,7 @@ struct address_fetch {
   std::vector<std::uint64_t> customer_ids;
   std::vector<std::optional<api::result<std::vector<domain::address>>>> results;
   std::atomic<std::size_t> next{0};
-  time_point deadline;
+  call_context ctx;
 };
 
 }  // namespace
@@ -232,12 +231,12 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
  public:
   explicit bigcommerce_v2_backend(std::shared_ptr<const platform_store> store) : store_(std::move(store)) {}
 
-  asio::awaitable<api::result<domain::customer_page>> list(std::string store_id, domain::list_query query) override;
-  asio::awaitable<api::result<domain::customer>> get(std::string store_id, std::string id) override;
-  asio::awaitable<api::result<domain::customer>> create(std::string store_id, domain::customer_create input) override;
-  asio::awaitable<api::result<domain::customer>> update(std::string store_id, std::string id,
+  asio::awaitable<api::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
+  asio::awaitable<api::result<domain::customer>> get(request_context rc, std::string id) override;
+  asio::awaitable<api::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
+  asio::awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
                                                         domain::customer_patch patch) override;
-  asio::awaitable<api::result<void>> remove(std::string store_id, std::string id) override;
+  asio::awaitable<api::result<void>> remove(request_context rc, std::string id) override;
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:
@@ -247,15 +246,15 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
     std::optional<std::uint64_t> address_id;
   };
 
-  asio::awaitable<api::result<std::vector<domain::address>>> fetch_addresses(std::uint64_t customer_id, time_point deadline);
+  asio::awaitable<api::result<std::vector<domain::address>>> fetch_addresses(std::uint64_t customer_id, const call_context& ctx);
   asio::awaitable<api::result<std::map<std::uint64_t, stored_default>>> fetch_defaults(
-      const std::vector<std::uint64_t>& customer_ids, time_point deadline);
-  asio::awaitable<api::result<std::int64_t>> default_attribute_id(time_point deadline);
+      const std::vector<std::uint64_t>& customer_ids, const call_context& ctx);
+  asio::awaitable<api::result<std::int64_t>> default_attribute_id(const call_context& ctx);
   asio::awaitable<api::result<void>> write_default(std::uint64_t customer_id, std::optional<std::uint64_t> address_id,
-                                                   std::int64_t existing_value_id, time_point deadline);
+                                                   std::int64_t existing_value_id, const call_context& ctx);
   asio::awaitable<api::result<domain::customer>> load(std::uint64_t platform_id, const std::string& canonical_id,
-                                                      stored_default* stored, time_point deadline);
-  asio::awaitable<api::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, time_point deadline);
+                                                      stored_default* stored, const call_context& ctx);
+  asio::awaitable<api::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
   void finish(domain::customer& c, const std::optional<std::uint64_t>& default_address) const;
 
   static asio::awaitable<void> address_worker(std::shared_ptr<bigcommerce_v2_backend> self, std::shared_ptr<address_fetch> job);
@@ -274,13 +273,13 @@ api::result<domain::address> written_address(const platform_store& store, const 
 
 // Every address of one customer, over as many pages as it takes.
 asio::awaitable<api::result<std::vector<domain::address>>> bigcommerce_v2_backend::fetch_addresses(std::uint64_t customer_id,
-                                                                                                  time_point deadline) {
+                                                                                                  const call_context& ctx) {
   std::vector<domain::address> out;
   for (int page = 1;; ++page) {
     auto r = co_await call(*store_,
                            request("GET", "/v2/customers/" + std::to_string(customer_id) + "/addresses?page=" + std::to_string(page) +
                                               "&limit=" + std::to_string(address_page_size)),
-                           deadline);
+                           ctx);
     if (!r) co_return r.error();
     auto doc = parse_list(*store_, *r);
     if (!doc) co_return doc.error();
@@ -297,7 +296,7 @@ asio::awaitable<api::result<std::vector<domain::address>>> bigcommerce_v2_backen
 // The stored defaults of these customers, by platform customer id. The attribute
 // values are filtered by the attribute's name, so reads need no attribute lookup.
 asio::awaitable<api::result<std::map<std::uint64_t, bigcommerce_v2_backend::stored_default>>>
-bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& customer_ids, time_point deadline) {
+bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& customer_ids, const call_context& ctx) {
   std::map<std::uint64_t, stored_default> out;
   if (customer_ids.empty()) co_return out;
   std::string ids;
@@ -305,7 +304,7 @@ bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& custome
   auto r = co_await call(*store_,
                          request("GET", "/v3/customers/attribute-values?name=" + encode(default_attribute_name) +
                                             "&customer_id:in=" + ids + "&limit=250"),
-                         deadline);
+                         ctx);
   if (!r) co_return r.error();
   auto doc = parse_body(*store_, *r);
   if (!doc) co_return doc.error();
@@ -325,10 +324,10 @@ bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& custome
 
 // The id of the default-address attribute, created on first use. Two gateways creating
 // it at once: the loser's create fails, and the lookup after it finds the winner's.
-asio::awaitable<api::result<std::int64_t>> bigcommerce_v2_backend::default_attribute_id(time_point deadline) {
+asio::awaitable<api::result<std::int64_t>> bigcommerce_v2_backend::default_attribute_id(const call_context& ctx) {
   if (auto id = attribute_id_.load(); id != 0) co_return id;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto r = co_await call(*store_, request("GET", "/v3/customers/attributes?name=" + encode(default_attribute_name)), deadline);
+    auto r = co_await call(*store_, request("GET", "/v3/customers/attributes?name=" + encode(default_attribute_name)), ctx);
     if (!r) co_return r.error();
     auto doc = parse_body(*store_, *r);
     if (!doc) co_return doc.error();
@@ -343,7 +342,7 @@ asio::awaitable<api::result<std::int64_t>> bigcommerce_v2_backend::default_attri
     auto created = co_await call(*store_,
                                  request("POST", "/v3/customers/attributes",
                                          R"([{"name":")" + std::string(default_attribute_name) + R"(","type":"string"}])"),
-                                 deadline);
+                                 ctx);
     if (!created && created.error().kind != error_kind::validation_error && created.error().kind != error_kind::conflict)
       co_return created.error();
   }
@@ -353,21 +352,21 @@ asio::awaitable<api::result<std::int64_t>> bigcommerce_v2_backend::default_attri
 
 asio::awaitable<api::result<void>> bigcommerce_v2_backend::write_default(std::uint64_t customer_id,
                                                                           std::optional<std::uint64_t> address_id,
-                                                                          std::int64_t existing_value_id, time_point deadline) {
+                                                                          std::int64_t existing_value_id, const call_context& ctx) {
   if (!address_id) {
     if (existing_value_id == 0) co_return api::result<void>{};
     auto r = co_await call(*store_, request("DELETE", "/v3/customers/attribute-values?id:in=" + std::to_string(existing_value_id)),
-                           deadline);
+                           ctx);
     if (!r) co_return r.error();
     co_return api::result<void>{};
   }
-  auto attribute = co_await default_attribute_id(deadline);
+  auto attribute = co_await default_attribute_id(ctx);
   if (!attribute) co_return attribute.error();
   std::string body = R"([{"attribute_id":)" + std::to_string(*attribute) + R"(,"customer_id":)" + std::to_string(customer_id) +
                      R"(,"value":")" + std::to_string(*address_id) + "\"";
   if (existing_value_id != 0) body += R"(,"id":)" + std::to_string(existing_value_id);
   body += "}]";
-  auto r = co_await call(*store_, request("PUT", "/v3/customers/attribute-values", std::move(body)), deadline);
+  auto r = co_await call(*store_, request("PUT", "/v3/customers/attribute-values", std::move(body)), ctx);
   if (!r) co_return r.error();
   co_return api::result<void>{};
 }
@@ -389,8 +388,8 @@ void bigcommerce_v2_backend::finish(domain::customer& c, const std::optional<std
 
 asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::load(std::uint64_t platform_id,
                                                                            const std::string& canonical_id, stored_default* stored,
-                                                                           time_point deadline) {
-  auto r = co_await call_raw(*store_, request("GET", "/v2/customers/" + std::to_string(platform_id)), deadline);
+                                                                           const call_context& ctx) {
+  auto r = co_await call_raw(*store_, request("GET", "/v2/customers/" + std::to_string(platform_id)), ctx);
   if (!r) co_return r.error();
   if (r->status == 404) co_return not_found(canonical_id);
   if (r->status >= 400) co_return response_to_error(*store_, *r);
@@ -398,11 +397,11 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::load(std:
   if (!doc) co_return doc.error();
   auto c = read_customer(*store_, *doc);
   if (!c) co_return c.error();
-  auto addresses = co_await fetch_addresses(platform_id, deadline);
+  auto addresses = co_await fetch_addresses(platform_id, ctx);
   if (!addresses) co_return addresses.error();
   c->addresses = std::move(*addresses);
   const std::vector<std::uint64_t> ids(1, platform_id);
-  auto defaults = co_await fetch_defaults(ids, deadline);
+  auto defaults = co_await fetch_defaults(ids, ctx);
   if (!defaults) co_return defaults.error();
   stored_default d;
   if (auto it = defaults->find(platform_id); it != defaults->end()) d = it->second;
@@ -412,9 +411,9 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::load(std:
 }
 
 asio::awaitable<api::result<bool>> bigcommerce_v2_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
-                                                                       time_point deadline) {
+                                                                       const call_context& ctx) {
   const auto wanted = fold(email);
-  auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), deadline);
+  auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), ctx);
   if (!r) co_return r.error();
   auto doc = parse_list(*store_, *r);
   if (!doc) co_return doc.error();
@@ -432,18 +431,18 @@ asio::awaitable<void> bigcommerce_v2_backend::address_worker(std::shared_ptr<big
   for (;;) {
     const auto i = job->next.fetch_add(1);
     if (i >= job->customer_ids.size()) co_return;
-    job->results[i] = co_await self->fetch_addresses(job->customer_ids[i], job->deadline);
+    job->results[i] = co_await self->fetch_addresses(job->customer_ids[i], job->ctx);
   }
 }
 
-asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list(std::string, domain::list_query q) {
+asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list(request_context rc, domain::list_query q) {
   if (q.search) co_return unsupported_query("search", "is not supported: BigCommerce V2 has no free-text customer search");
   if (q.marketing_opt_in)
     co_return unsupported_query("marketingOptIn", "is not supported: BigCommerce V2 cannot filter customers by accepts_marketing");
   if (q.has_orders) co_return unsupported_query("hasOrders", "is not supported: BigCommerce V2 cannot filter customers by orders");
   if (q.sort_by != domain::sort_field::created_at)
     co_return unsupported_query("sortBy", "must be createdAt: BigCommerce V2 lists customers only in creation (id) order");
-  const auto deadline = store_->deadline();
+  const auto ctx = store_->begin(rc);
   domain::customer_page page;
   std::vector<const Value*> rows;  // the window's platform customers, in canonical order
   rapidjson::Document doc;
@@ -451,7 +450,7 @@ asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list
   if (q.email) {
     // Emails are unique, so the filtered list is one page; the exact match is ours.
     const auto wanted = fold(*q.email);
-    auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), deadline);
+    auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), ctx);
     if (!r) co_return r.error();
     auto parsed = parse_list(*store_, *r);
     if (!parsed) co_return parsed.error();
@@ -463,7 +462,7 @@ asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list
     page.total = static_cast<std::int64_t>(matches.size());
     for (std::int64_t i = q.offset; i < page.total && i < q.offset + q.limit; ++i) rows.push_back(matches[static_cast<std::size_t>(i)]);
   } else {
-    auto counted = co_await call(*store_, request("GET", "/v2/customers/count"), deadline);
+    auto counted = co_await call(*store_, request("GET", "/v2/customers/count"), ctx);
     if (!counted) co_return counted.error();
     auto count = parse_body(*store_, *counted);
     if (!count) co_return count.error();
@@ -485,7 +484,7 @@ asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list
       target += sep + encode(k) + "=" + encode(v);
       sep = '&';
     }
-    auto r = co_await call(*store_, request("GET", target), deadline);
+    auto r = co_await call(*store_, request("GET", target), ctx);
     if (!r) co_return r.error();
     auto parsed = parse_list(*store_, *r);
     if (!parsed) co_return parsed.error();
@@ -503,7 +502,7 @@ asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list
   if (page.items.empty()) co_return page;
 
   auto job = std::make_shared<address_fetch>();
-  job->deadline = deadline;
+  job->ctx = ctx;
   for (const auto& c : page.items) job->customer_ids.push_back(*platform_customer_id(*store_, c.id));
   job->results.resize(page.items.size());
   auto self = shared_from_this();
@@ -516,7 +515,7 @@ asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list
       co_await asio::experimental::make_parallel_group(std::move(workers)).async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
   for (const auto& e : exceptions)
     if (e) std::rethrow_exception(e);
-  auto defaults = co_await fetch_defaults(job->customer_ids, deadline);
+  auto defaults = co_await fetch_defaults(job->customer_ids, ctx);
   if (!defaults) co_return defaults.error();
   for (std::size_t i = 0; i < page.items.size(); ++i) {
     auto& fetched = *job->results[i];
@@ -529,14 +528,15 @@ asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list
   co_return page;
 }
 
-asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::get(std::string, std::string id) {
+asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::get(request_context rc, std::string id) {
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return not_found(id);
-  co_return co_await load(*pid, id, nullptr, store_->deadline());
+  const auto ctx = store_->begin(rc);
+  co_return co_await load(*pid, id, nullptr, ctx);
 }
 
-asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(std::string, domain::customer_create in) {
-  const auto deadline = store_->deadline();
+asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(request_context rc, domain::customer_create in) {
+  const auto ctx = store_->begin(rc);
   // Everything V2 cannot take is refused before the first call.
   std::vector<api::field_error> problems;
   if (in.marketing_opt_in) problems.push_back({"marketingOptIn", "BigCommerce V2's accepts_marketing is read-only; only false can be written"});
@@ -568,11 +568,11 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(st
   }
   if (!problems.empty()) co_return api::validation_failed(std::move(problems));
 
-  auto taken = co_await email_taken(in.email, std::nullopt, deadline);
+  auto taken = co_await email_taken(in.email, std::nullopt, ctx);
   if (!taken) co_return taken.error();
   if (*taken) co_return duplicate_email();
 
-  auto posted = co_await call(*store_, request("POST", "/v2/customers", to_json(body)), deadline);
+  auto posted = co_await call(*store_, request("POST", "/v2/customers", to_json(body)), ctx);
   if (!posted) co_return canonical_conflict(posted.error());
   auto created_doc = parse_body(*store_, *posted);
   if (!created_doc) co_return created_doc.error();
@@ -600,7 +600,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(st
   std::optional<std::uint64_t> default_pid;
   for (std::size_t i = 0; i < address_bodies.size(); ++i) {
     auto r = co_await call(*store_, request("POST", "/v2/customers/" + std::to_string(customer_pid) + "/addresses", address_bodies[i]),
-                           deadline);
+                           ctx);
     auto a = written_address(*store_, r);
     if (!a) co_return partial("creating addresses[" + std::to_string(i) + "]", a.error());
     created_ids.push_back(a->id);
@@ -608,7 +608,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(st
     customer->addresses.push_back(std::move(*a));
   }
   if (default_pid) {
-    auto w = co_await write_default(customer_pid, default_pid, 0, deadline);
+    auto w = co_await write_default(customer_pid, default_pid, 0, ctx);
     if (!w) co_return partial("storing the default address", w.error());
   }
   std::sort(customer->addresses.begin(), customer->addresses.end(), [&](const auto& x, const auto& y) {
@@ -618,13 +618,13 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(st
   co_return std::move(*customer);
 }
 
-asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(std::string, std::string id,
+asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(request_context rc, std::string id,
                                                                              domain::customer_patch patch) {
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return not_found(id);
-  const auto deadline = store_->deadline();
+  const auto ctx = store_->begin(rc);
   stored_default stored;
-  auto current = co_await load(*pid, id, &stored, deadline);
+  auto current = co_await load(*pid, id, &stored, ctx);
   if (!current) co_return current.error();
 
   std::vector<api::field_error> problems;
@@ -673,13 +673,13 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(st
   if (!problems.empty()) co_return api::validation_failed(std::move(problems));
 
   if (patch.email && fold(*patch.email) != fold(current->email)) {
-    auto taken = co_await email_taken(*patch.email, *pid, deadline);
+    auto taken = co_await email_taken(*patch.email, *pid, ctx);
     if (!taken) co_return taken.error();
     if (*taken) co_return duplicate_email();
   }
 
   const std::string base = "/v2/customers/" + std::to_string(*pid);
-  auto put = co_await call(*store_, request("PUT", base, to_json(body)), deadline);
+  auto put = co_await call(*store_, request("PUT", base, to_json(body)), ctx);
   if (!put) {
     if (put.error().kind == error_kind::not_found) co_return not_found(id);
     co_return canonical_conflict(put.error());
@@ -705,7 +705,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(st
   std::unordered_map<std::string, domain::address> written;  // by the id in `next`
   for (const auto& aid : outcome.modified_address_ids) {
     const auto apid = *platform_address_id(*store_, aid);
-    auto r = co_await call(*store_, request("PUT", base + "/addresses/" + std::to_string(apid), address_bodies.at(aid)), deadline);
+    auto r = co_await call(*store_, request("PUT", base + "/addresses/" + std::to_string(apid), address_bodies.at(aid)), ctx);
     auto a = written_address(*store_, r);
     if (!a) co_return partial("modifying address " + aid, a.error());
     applied.push_back("address " + aid + " modified");
@@ -714,7 +714,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(st
   for (const auto& placeholder : outcome.created_address_ids) {
     const auto index = std::find_if(next.addresses.begin(), next.addresses.end(), [&](const auto& a) { return a.id == placeholder; }) -
                        next.addresses.begin();
-    auto r = co_await call(*store_, request("POST", base + "/addresses", address_bodies.at(placeholder)), deadline);
+    auto r = co_await call(*store_, request("POST", base + "/addresses", address_bodies.at(placeholder)), ctx);
     auto a = written_address(*store_, r);
     if (!a) co_return partial("creating addresses[" + std::to_string(index) + "]", a.error());
     applied.push_back("address " + a->id + " created (addresses[" + std::to_string(index) + "])");
@@ -722,7 +722,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(st
   }
   for (const auto& aid : outcome.removed_address_ids) {
     const auto apid = *platform_address_id(*store_, aid);
-    auto r = co_await call(*store_, request("DELETE", base + "/addresses/" + std::to_string(apid)), deadline);
+    auto r = co_await call(*store_, request("DELETE", base + "/addresses/" + std::to_string(apid)), ctx);
     if (!r && r.error().kind != error_kind::not_found) co_return partial("removing address " + aid, r.error());
     applied.push_back("address " + aid + " removed");
   }
@@ -737,7 +737,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(st
   }
   // Written only when the stored value differs (a stale value naming a deleted address is cleared).
   if (default_pid ? stored.address_id != default_pid : stored.value_id != 0) {
-    auto w = co_await write_default(*pid, default_pid, stored.value_id, deadline);
+    auto w = co_await write_default(*pid, default_pid, stored.value_id, ctx);
     if (!w) co_return partial("storing the default address", w.error());
   }
 
@@ -755,17 +755,17 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(st
   co_return result;
 }
 
-asio::awaitable<api::result<void>> bigcommerce_v2_backend::remove(std::string, std::string id) {
+asio::awaitable<api::result<void>> bigcommerce_v2_backend::remove(request_context rc, std::string id) {
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return not_found(id);
-  const auto deadline = store_->deadline();
+  const auto ctx = store_->begin(rc);
   // BigCommerce lets a customer with orders be deleted; the canonical API does not.
-  auto orders = co_await call(*store_, request("GET", "/v2/orders?customer_id=" + std::to_string(*pid) + "&limit=1"), deadline);
+  auto orders = co_await call(*store_, request("GET", "/v2/orders?customer_id=" + std::to_string(*pid) + "&limit=1"), ctx);
   if (!orders) co_return orders.error();
   auto list = parse_list(*store_, *orders);
   if (!list) co_return list.error();
   if (list->Size() > 0) co_return api::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
-  auto r = co_await call_raw(*store_, request("DELETE", "/v2/customers/" + std::to_string(*pid)), deadline);
+  auto r = co_await call_raw(*store_, request("DELETE", "/v2/customers/" + std::to_string(*pid)), ctx);
   if (!r) co_return r.error();
   if (r->status == 404) co_return not_found(id);
   if (r->status >= 400) co_return response_to_error(*store_, *r);

@@ -23,7 +23,6 @@ namespace {
 using api::error_kind;
 using boost::asio::awaitable;
 using rapidjson::Value;
-using time_point = upstream::client::clock::time_point;
 using params = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::string_view default_attribute_name = "custbridge_default_address_id";
@@ -196,12 +195,12 @@ class bigcommerce_v3_backend final : public customer_backend {
  public:
   explicit bigcommerce_v3_backend(std::shared_ptr<const platform_store> store) : store_(std::move(store)) {}
 
-  awaitable<api::result<domain::customer_page>> list(std::string store_id, domain::list_query query) override;
-  awaitable<api::result<domain::customer>> get(std::string store_id, std::string id) override;
-  awaitable<api::result<domain::customer>> create(std::string store_id, domain::customer_create input) override;
-  awaitable<api::result<domain::customer>> update(std::string store_id, std::string id,
+  awaitable<api::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
+  awaitable<api::result<domain::customer>> get(request_context rc, std::string id) override;
+  awaitable<api::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
+  awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
                                                   domain::customer_patch patch) override;
-  awaitable<api::result<void>> remove(std::string store_id, std::string id) override;
+  awaitable<api::result<void>> remove(request_context rc, std::string id) override;
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:
@@ -211,17 +210,17 @@ class bigcommerce_v3_backend final : public customer_backend {
   };
 
   awaitable<api::result<upstream::upstream_response>> send(std::string method, std::string target, std::string body,
-                                                           time_point deadline);
+                                                           const call_context& ctx);
   // The same, every platform status as a response (the adapter maps address-call errors itself).
   awaitable<api::result<upstream::upstream_response>> send_raw(std::string method, std::string target, std::string body,
-                                                               time_point deadline);
+                                                               const call_context& ctx);
   awaitable<api::result<rapidjson::Document>> send_json(std::string method, std::string target, std::string body,
-                                                        time_point deadline);
-  awaitable<api::result<attribute_ids>> attributes(time_point deadline, bool refresh);
-  awaitable<api::result<std::int64_t>> ensure_default_attribute(time_point deadline);
-  awaitable<api::result<page_result>> fetch_page(params ps, time_point deadline);
-  awaitable<api::result<std::optional<loaded_customer>>> fetch(std::uint64_t platform_id, time_point deadline);
-  awaitable<api::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, time_point deadline);
+                                                        const call_context& ctx);
+  awaitable<api::result<attribute_ids>> attributes(const call_context& ctx, bool refresh);
+  awaitable<api::result<std::int64_t>> ensure_default_attribute(const call_context& ctx);
+  awaitable<api::result<page_result>> fetch_page(params ps, const call_context& ctx);
+  awaitable<api::result<std::optional<loaded_customer>>> fetch(std::uint64_t platform_id, const call_context& ctx);
+  awaitable<api::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
 
   // After a failed attribute write (the attribute may have been deleted on the platform).
   void forget_attributes() {
@@ -242,28 +241,28 @@ class bigcommerce_v3_backend final : public customer_backend {
 };
 
 awaitable<api::result<upstream::upstream_response>> bigcommerce_v3_backend::send(std::string method, std::string target,
-                                                                                 std::string body, time_point deadline) {
+                                                                                 std::string body, const call_context& ctx) {
   upstream::upstream_request req;
   req.method = std::move(method);
   req.target = std::move(target);
   req.body = std::move(body);
-  co_return co_await call(*store_, std::move(req), deadline);
+  co_return co_await call(*store_, std::move(req), ctx);
 }
 
 awaitable<api::result<upstream::upstream_response>> bigcommerce_v3_backend::send_raw(std::string method,
                                                                                      std::string target,
                                                                                      std::string body,
-                                                                                     time_point deadline) {
+                                                                                     const call_context& ctx) {
   upstream::upstream_request req;
   req.method = std::move(method);
   req.target = std::move(target);
   req.body = std::move(body);
-  co_return co_await call_raw(*store_, std::move(req), deadline);
+  co_return co_await call_raw(*store_, std::move(req), ctx);
 }
 
 awaitable<api::result<rapidjson::Document>> bigcommerce_v3_backend::send_json(std::string method, std::string target,
-                                                                             std::string body, time_point deadline) {
-  auto r = co_await send(std::move(method), std::move(target), std::move(body), deadline);
+                                                                             std::string body, const call_context& ctx) {
+  auto r = co_await send(std::move(method), std::move(target), std::move(body), ctx);
   if (!r) co_return r.error();
   // Address writes that only hit duplicates answer 200 with {} or even nothing.
   if (r->body.empty()) co_return rapidjson::Document(rapidjson::kObjectType);
@@ -272,7 +271,7 @@ awaitable<api::result<rapidjson::Document>> bigcommerce_v3_backend::send_json(st
 
 // The store's attribute ids by name: the default-address attribute and the custom fields
 // the mapping declares. Cached; a missing default attribute is looked up again after a while.
-awaitable<api::result<attribute_ids>> bigcommerce_v3_backend::attributes(time_point deadline, bool refresh) {
+awaitable<api::result<attribute_ids>> bigcommerce_v3_backend::attributes(const call_context& ctx, bool refresh) {
   const auto now = upstream::client::clock::now();
   {
     std::lock_guard lock(mutex_);
@@ -280,7 +279,7 @@ awaitable<api::result<attribute_ids>> bigcommerce_v3_backend::attributes(time_po
         (attributes_->default_attribute || now - attributes_read_at_ < absent_attribute_ttl))
       co_return *attributes_;
   }
-  auto body = co_await send_json("GET", "/v3/customers/attributes?limit=250", "", deadline);
+  auto body = co_await send_json("GET", "/v3/customers/attributes?limit=250", "", ctx);
   if (!body) co_return body.error();
   attribute_ids ids;
   std::vector<std::pair<std::string, std::int64_t>> by_name;
@@ -304,16 +303,16 @@ awaitable<api::result<attribute_ids>> bigcommerce_v3_backend::attributes(time_po
   co_return ids;
 }
 
-awaitable<api::result<std::int64_t>> bigcommerce_v3_backend::ensure_default_attribute(time_point deadline) {
-  auto ids = co_await attributes(deadline, false);
+awaitable<api::result<std::int64_t>> bigcommerce_v3_backend::ensure_default_attribute(const call_context& ctx) {
+  auto ids = co_await attributes(ctx, false);
   if (!ids) co_return ids.error();
-  if (!ids->default_attribute) ids = co_await attributes(deadline, true);
+  if (!ids->default_attribute) ids = co_await attributes(ctx, true);
   if (!ids) co_return ids.error();
   if (ids->default_attribute) co_return *ids->default_attribute;
   const std::string body = R"([{"name":")" + std::string(default_attribute_name) + R"(","type":"string"}])";
-  auto created = co_await send("POST", "/v3/customers/attributes", body, deadline);
+  auto created = co_await send("POST", "/v3/customers/attributes", body, ctx);
   // On failure (another gateway created it meanwhile: 422 already exists) read the list again.
-  ids = co_await attributes(deadline, true);
+  ids = co_await attributes(ctx, true);
   if (!ids) co_return ids.error();
   if (ids->default_attribute) co_return *ids->default_attribute;
   if (!created) co_return created.error();
@@ -379,10 +378,10 @@ void bigcommerce_v3_backend::resolve_default(domain::customer& c, const std::opt
 }
 
 awaitable<api::result<bigcommerce_v3_backend::page_result>> bigcommerce_v3_backend::fetch_page(params ps,
-                                                                                               time_point deadline) {
-  auto ids = co_await attributes(deadline, false);
+                                                                                               const call_context& ctx) {
+  auto ids = co_await attributes(ctx, false);
   if (!ids) co_return ids.error();
-  auto body = co_await send_json("GET", with_query("/v3/customers", ps), "", deadline);
+  auto body = co_await send_json("GET", with_query("/v3/customers", ps), "", ctx);
   if (!body) co_return body.error();
   const auto* data = data_array(*body);
   if (!data) co_return api::make_error(error_kind::upstream_error, store_->platform_name + " sent a list without data");
@@ -401,12 +400,12 @@ awaitable<api::result<bigcommerce_v3_backend::page_result>> bigcommerce_v3_backe
 }
 
 awaitable<api::result<std::optional<loaded_customer>>> bigcommerce_v3_backend::fetch(std::uint64_t platform_id,
-                                                                                    time_point deadline) {
-  auto ids = co_await attributes(deadline, false);
+                                                                                    const call_context& ctx) {
+  auto ids = co_await attributes(ctx, false);
   if (!ids) co_return ids.error();
   // V3 has no GET /customers/{id}: filter the list by id.
   auto body = co_await send_json(
-      "GET", "/v3/customers?id:in=" + std::to_string(platform_id) + "&include=addresses,attributes", "", deadline);
+      "GET", "/v3/customers?id:in=" + std::to_string(platform_id) + "&include=addresses,attributes", "", ctx);
   if (!body) co_return body.error();
   const auto* data = data_array(*body);
   if (!data) co_return api::make_error(error_kind::upstream_error, store_->platform_name + " sent a list without data");
@@ -420,12 +419,12 @@ awaitable<api::result<std::optional<loaded_customer>>> bigcommerce_v3_backend::f
 }
 
 awaitable<api::result<bool>> bigcommerce_v3_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
-                                                                time_point deadline) {
+                                                                const call_context& ctx) {
   const auto folded = ascii_lower(email);
   params ps;
   ps.emplace_back("email:in", folded);
   ps.emplace_back("limit", std::to_string(max_page));
-  auto body = co_await send_json("GET", with_query("/v3/customers", ps), "", deadline);
+  auto body = co_await send_json("GET", with_query("/v3/customers", ps), "", ctx);
   if (!body) co_return body.error();
   if (const auto* data = data_array(*body))
     for (const auto& c : data->GetArray()) {
@@ -438,8 +437,8 @@ awaitable<api::result<bool>> bigcommerce_v3_backend::email_taken(std::string ema
 
 // ---- list
 
-awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(std::string, domain::list_query q) {
-  const auto deadline = store_->deadline();
+awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(request_context rc, domain::list_query q) {
+  const auto ctx = store_->begin(rc);
   if (q.marketing_opt_in)
     co_return bad_parameter("marketingOptIn", "BigCommerce V3 cannot filter customers by marketing consent");
   if (q.has_orders) co_return bad_parameter("hasOrders", "BigCommerce V3 cannot filter customers by their orders");
@@ -462,7 +461,7 @@ awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(std::
     auto mapped = mappers::map_list_query(*store_->plan, {max_page, 0, q.email, std::nullopt});
     if (!mapped.report.ok()) co_return invalid_fields(mapped.report);
     set_param(mapped.params, "sort", sort);
-    auto page = co_await fetch_page(mapped.params, deadline);
+    auto page = co_await fetch_page(mapped.params, ctx);
     if (!page) co_return page.error();
     // With both filters the few exact matches are searched here, as the local store
     // does: a substring of the email, name or phone.
@@ -506,13 +505,13 @@ awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(std::
     else
       set_param(mapped.params, "name:like", *q.search);
   }
-  auto first = co_await fetch_page(mapped.params, deadline);
+  auto first = co_await fetch_page(mapped.params, ctx);
   if (!first) co_return first.error();
   out.total = first->total;
   std::vector<domain::customer> rows = std::move(first->items);
   if (two_pages && static_cast<int>(rows.size()) == limit && mapped.skip > 0) {
     set_param(mapped.params, "page", std::to_string(offset / limit + 2));
-    auto second = co_await fetch_page(mapped.params, deadline);
+    auto second = co_await fetch_page(mapped.params, ctx);
     if (!second) co_return second.error();
     for (auto& c : second->items) rows.push_back(std::move(c));
   }
@@ -523,11 +522,11 @@ awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(std::
 
 // ---- get
 
-awaitable<api::result<domain::customer>> bigcommerce_v3_backend::get(std::string, std::string id) {
-  const auto deadline = store_->deadline();
+awaitable<api::result<domain::customer>> bigcommerce_v3_backend::get(request_context rc, std::string id) {
+  const auto ctx = store_->begin(rc);
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return customer_not_found(id);
-  auto found = co_await fetch(*pid, deadline);
+  auto found = co_await fetch(*pid, ctx);
   if (!found) co_return found.error();
   if (!*found) co_return customer_not_found(id);
   co_return std::move((*found)->customer);
@@ -551,13 +550,13 @@ api::result<void> check_distinct(const std::vector<std::string>& keys) {
   return {};
 }
 
-awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(std::string, domain::customer_create input) {
-  const auto deadline = store_->deadline();
+awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(request_context rc, domain::customer_create input) {
+  const auto ctx = store_->begin(rc);
   rapidjson::Document doc;
   auto& alloc = doc.GetAllocator();
   Value canonical;
   canonical_for_create(input, canonical, alloc);
-  auto ids = co_await attributes(deadline, false);
+  auto ids = co_await attributes(ctx, false);
   if (!ids) co_return ids.error();
   Value body;
   auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::create, body, alloc, &ids->binding);
@@ -578,13 +577,13 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(std::str
   for (std::size_t i = 0; i < input.addresses.size(); ++i)
     if (input.addresses[i].is_default.value_or(false)) default_index = i;
 
-  auto taken = co_await email_taken(input.email, std::nullopt, deadline);
+  auto taken = co_await email_taken(input.email, std::nullopt, ctx);
   if (!taken) co_return taken.error();
   if (*taken) co_return duplicate_email();
 
   std::optional<std::int64_t> default_attribute;
   if (!input.addresses.empty()) {
-    auto attribute = co_await ensure_default_attribute(deadline);
+    auto attribute = co_await ensure_default_attribute(ctx);
     if (!attribute) co_return attribute.error();
     default_attribute = *attribute;
     if (!default_index) {
@@ -602,13 +601,13 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(std::str
     }
   }
 
-  auto created = co_await send_json("POST", "/v3/customers", serialize(body), deadline);
+  auto created = co_await send_json("POST", "/v3/customers", serialize(body), ctx);
   if (!created) co_return created.error();
   const auto* data = data_array(*created);
   if (!data || data->Empty())
     co_return api::make_error(error_kind::upstream_error, store_->platform_name + " answered a create without the customer");
   const Value& platform = (*data)[0];
-  auto fresh_ids = co_await attributes(deadline, false);
+  auto fresh_ids = co_await attributes(ctx, false);
   if (!fresh_ids) co_return fresh_ids.error();
   auto c = read_customer(platform, *fresh_ids);
   if (!c) co_return c.error();
@@ -629,7 +628,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(std::str
   const std::string value_body = "[{\"attribute_id\":" + std::to_string(*default_attribute) +
                                  ",\"customer_id\":" + std::to_string(*customer_pid) + ",\"value\":\"" +
                                  std::to_string(*default_pid) + "\"}]";
-  auto recorded = co_await send("PUT", "/v3/customers/attribute-values", value_body, deadline);
+  auto recorded = co_await send("PUT", "/v3/customers/attribute-values", value_body, ctx);
   if (!recorded) {
     forget_attributes();
     auto e = recorded.error();
@@ -676,12 +675,12 @@ api::api_error partly_applied(const std::string& id, const std::vector<std::stri
   return cause;
 }
 
-awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::string, std::string id,
+awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(request_context rc, std::string id,
                                                                        domain::customer_patch patch) {
-  const auto deadline = store_->deadline();
+  const auto ctx = store_->begin(rc);
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return customer_not_found(id);
-  auto found = co_await fetch(*pid, deadline);
+  auto found = co_await fetch(*pid, ctx);
   if (!found) co_return found.error();
   if (!*found) co_return customer_not_found(id);
   const domain::customer current = std::move((*found)->customer);
@@ -696,7 +695,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
 
   rapidjson::Document doc;
   auto& alloc = doc.GetAllocator();
-  auto ids = co_await attributes(deadline, false);
+  auto ids = co_await attributes(ctx, false);
   if (!ids) co_return ids.error();
 
   // Everything is mapped and checked before the first write.
@@ -752,7 +751,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
   }
 
   if (patch.email && ascii_lower(*patch.email) != ascii_lower(current.email)) {
-    auto taken = co_await email_taken(*patch.email, *pid, deadline);
+    auto taken = co_await email_taken(*patch.email, *pid, ctx);
     if (!taken) co_return taken.error();
     if (*taken) co_return duplicate_email();
   }
@@ -761,7 +760,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
   const bool default_matters = !next.addresses.empty() || (stored_default && *stored_default != no_default);
   std::optional<std::int64_t> default_attribute;
   if (default_matters) {
-    auto attribute = co_await ensure_default_attribute(deadline);
+    auto attribute = co_await ensure_default_attribute(ctx);
     if (!attribute) co_return attribute.error();
     default_attribute = *attribute;
   }
@@ -769,7 +768,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
   std::vector<std::string> applied;
 
   // 1. The customer's own fields (always sent: it moves date_modified like any update).
-  auto put_customer = co_await send_json("PUT", "/v3/customers", serialize(customer_body), deadline);
+  auto put_customer = co_await send_json("PUT", "/v3/customers", serialize(customer_body), ctx);
   if (!put_customer) co_return put_customer.error();
   const auto* put_data = data_array(*put_customer);
   if (!put_data || put_data->Empty())
@@ -785,7 +784,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
     std::string list;
     for (const auto& rid : applied_patch->removed_address_ids)
       if (auto n = platform_address_id(*store_, rid)) list += (list.empty() ? "" : ",") + std::to_string(*n);
-    auto r = co_await send("DELETE", "/v3/customers/addresses?id:in=" + list, "", deadline);
+    auto r = co_await send("DELETE", "/v3/customers/addresses?id:in=" + list, "", ctx);
     if (!r) co_return partly_applied(id, applied, "removing " + plural(applied_patch->removed_address_ids.size(), "address"), r.error());
     applied.push_back(plural(applied_patch->removed_address_ids.size(), "address") + " removed");
   }
@@ -797,7 +796,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
     Value batch;
     batch.CopyFrom(put_addresses, alloc);
     for (int round = 0; round < 2 && !pending.empty(); ++round) {
-      auto raw = co_await send_raw("PUT", "/v3/customers/addresses", serialize(batch), deadline);
+      auto raw = co_await send_raw("PUT", "/v3/customers/addresses", serialize(batch), ctx);
       if (raw && raw->status >= 400) raw = address_call_error(*raw, pending);
       if (!raw) co_return partly_applied(id, applied, "updating " + plural(pending.size(), "address"), raw.error());
       rapidjson::Document answer;
@@ -837,7 +836,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
 
   // 4. New addresses, matched back to their request entries by content.
   if (!post_index.empty()) {
-    auto raw = co_await send_raw("POST", "/v3/customers/addresses", serialize(post_addresses), deadline);
+    auto raw = co_await send_raw("POST", "/v3/customers/addresses", serialize(post_addresses), ctx);
     if (raw && raw->status >= 400) raw = address_call_error(*raw, post_index);
     if (!raw) co_return partly_applied(id, applied, "creating " + plural(post_index.size(), "address"), raw.error());
     rapidjson::Document answer;
@@ -849,7 +848,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
     // A duplicate is left out of `data` (§3.1): look the customer's addresses up.
     rapidjson::Document listed;
     if (candidates.size() < post_index.size()) {
-      auto l = co_await send_json("GET", "/v3/customers/addresses?limit=250&customer_id:in=" + std::to_string(*pid), "", deadline);
+      auto l = co_await send_json("GET", "/v3/customers/addresses?limit=250&customer_id:in=" + std::to_string(*pid), "", ctx);
       if (l) {
         listed = std::move(*l);
         if (const auto* d = data_array(listed))
@@ -904,7 +903,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
     if (value != stored_default) {
       const std::string body = "[{\"attribute_id\":" + std::to_string(*default_attribute) +
                                ",\"customer_id\":" + std::to_string(*pid) + ",\"value\":\"" + value + "\"}]";
-      auto r = co_await send("PUT", "/v3/customers/attribute-values", body, deadline);
+      auto r = co_await send("PUT", "/v3/customers/attribute-values", body, ctx);
       if (!r) {
         forget_attributes();
         co_return partly_applied(id, applied, "recording the default address", r.error());
@@ -919,12 +918,12 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(std::str
 
 // ---- delete
 
-awaitable<api::result<void>> bigcommerce_v3_backend::remove(std::string, std::string id) {
-  const auto deadline = store_->deadline();
+awaitable<api::result<void>> bigcommerce_v3_backend::remove(request_context rc, std::string id) {
+  const auto ctx = store_->begin(rc);
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return customer_not_found(id);
   const auto n = std::to_string(*pid);
-  auto exists = co_await send_json("GET", "/v3/customers?id:in=" + n, "", deadline);
+  auto exists = co_await send_json("GET", "/v3/customers?id:in=" + n, "", ctx);
   if (!exists) co_return exists.error();
   bool found = false;
   if (const auto* data = data_array(*exists))
@@ -933,7 +932,7 @@ awaitable<api::result<void>> bigcommerce_v3_backend::remove(std::string, std::st
 
   // BigCommerce deletes customers with orders (they become guest orders), so the
   // canonical rule is checked first through the V2 orders API on the same host.
-  auto orders = co_await send("GET", "/v2/orders?customer_id=" + n + "&limit=1", "", deadline);
+  auto orders = co_await send("GET", "/v2/orders?customer_id=" + n + "&limit=1", "", ctx);
   if (!orders) co_return orders.error();
   if (orders->status == 200 && !orders->body.empty()) {
     auto body = parse_body(*store_, *orders);
@@ -941,7 +940,7 @@ awaitable<api::result<void>> bigcommerce_v3_backend::remove(std::string, std::st
     if (!body->IsArray()) co_return unreadable(*store_, *orders, "an order list that is not an array");
     if (!body->Empty()) co_return api::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
   }
-  auto deleted = co_await send("DELETE", "/v3/customers?id:in=" + n, "", deadline);
+  auto deleted = co_await send("DELETE", "/v3/customers?id:in=" + n, "", ctx);
   if (!deleted) co_return deleted.error();
   co_return api::result<void>();
 }

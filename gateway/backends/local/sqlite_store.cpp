@@ -293,21 +293,21 @@ api::result<void> sqlite_store::remove_sync(const std::string& store_id, const s
 
 // SQLite calls take microseconds and hold no I/O waits beyond the file, so the
 // coroutine forms run them inline on the server thread.
-boost::asio::awaitable<api::result<domain::customer_page>> sqlite_store::list(std::string store_id, domain::list_query q) {
-  co_return list_sync(store_id, q);
+boost::asio::awaitable<api::result<domain::customer_page>> sqlite_store::list(request_context rc, domain::list_query q) {
+  co_return list_sync(rc.store_id, q);
 }
-boost::asio::awaitable<api::result<domain::customer>> sqlite_store::get(std::string store_id, std::string id) {
-  co_return get_sync(store_id, id);
+boost::asio::awaitable<api::result<domain::customer>> sqlite_store::get(request_context rc, std::string id) {
+  co_return get_sync(rc.store_id, id);
 }
-boost::asio::awaitable<api::result<domain::customer>> sqlite_store::create(std::string store_id, domain::customer_create in) {
-  co_return create_sync(store_id, in);
+boost::asio::awaitable<api::result<domain::customer>> sqlite_store::create(request_context rc, domain::customer_create in) {
+  co_return create_sync(rc.store_id, in);
 }
-boost::asio::awaitable<api::result<domain::customer>> sqlite_store::update(std::string store_id, std::string id,
+boost::asio::awaitable<api::result<domain::customer>> sqlite_store::update(request_context rc, std::string id,
                                                                            domain::customer_patch p) {
-  co_return update_sync(store_id, id, p);
+  co_return update_sync(rc.store_id, id, p);
 }
-boost::asio::awaitable<api::result<void>> sqlite_store::remove(std::string store_id, std::string id) {
-  co_return remove_sync(store_id, id);
+boost::asio::awaitable<api::result<void>> sqlite_store::remove(request_context rc, std::string id) {
+  co_return remove_sync(rc.store_id, id);
 }
 
 }  // namespace custbridge::backends

@@ -21,12 +21,12 @@ class sqlite_store final : public customer_backend {
  public:
   explicit sqlite_store(std::shared_ptr<state::database> db);
 
-  boost::asio::awaitable<api::result<domain::customer_page>> list(std::string store_id, domain::list_query query) override;
-  boost::asio::awaitable<api::result<domain::customer>> get(std::string store_id, std::string id) override;
-  boost::asio::awaitable<api::result<domain::customer>> create(std::string store_id, domain::customer_create input) override;
-  boost::asio::awaitable<api::result<domain::customer>> update(std::string store_id, std::string id,
+  boost::asio::awaitable<api::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
+  boost::asio::awaitable<api::result<domain::customer>> get(request_context rc, std::string id) override;
+  boost::asio::awaitable<api::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
+  boost::asio::awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
                                                                domain::customer_patch patch) override;
-  boost::asio::awaitable<api::result<void>> remove(std::string store_id, std::string id) override;
+  boost::asio::awaitable<api::result<void>> remove(request_context rc, std::string id) override;
   bool ready() override;
 
   // Synchronous forms, used by the coroutine wrappers above and by `custbridge import`.

@@ -49,16 +49,16 @@ api::result<std::string> platform_body(const platform_store& store, const rapidj
   return to_json(body);
 }
 
-boost::asio::awaitable<api::result<domain::customer>> get_customer(store_ptr store, std::string id) {
+boost::asio::awaitable<api::result<domain::customer>> get_customer(store_ptr store, call_context ctx, std::string id) {
   const auto pid = platform_customer_id(*store, id);
   // An id of another store or platform is not found here, without asking anyone.
   if (!pid) co_return customer_not_found(id);
-  auto c = co_await fetch_customer(*store, *pid, id, store->deadline());
+  auto c = co_await fetch_customer(*store, *pid, id, ctx);
   if (!c) co_return c.error();
   co_return std::move(c->customer);
 }
 
-boost::asio::awaitable<api::result<domain::customer>> create_customer(store_ptr store, domain::customer_create input) {
+boost::asio::awaitable<api::result<domain::customer>> create_customer(store_ptr store, call_context ctx, domain::customer_create input) {
   // accepts_marketing is read-only and new customers have it false (fact sheet §3).
   if (input.marketing_opt_in) co_return api::validation_failed({{"marketingOptIn", marketing_read_only}});
   if (input.orders_count > 0)
@@ -77,15 +77,13 @@ boost::asio::awaitable<api::result<domain::customer>> create_customer(store_ptr 
     it->value[0]["isDefault"] = true;
   auto body = platform_body(*store, canonical, mappers::operation::create);
   if (!body) co_return body.error();
-
-  const auto deadline = store->deadline();
   // Nuvemshop's answer to a duplicate is undocumented (fact sheet §7): check first. The
   // error table still maps a 422 "has already been taken" to the same 409 for races.
-  auto taken = co_await email_taken(*store, input.email, std::nullopt, deadline);
+  auto taken = co_await email_taken(*store, input.email, std::nullopt, ctx);
   if (!taken) co_return taken.error();
   if (*taken) co_return api::make_error(error_kind::conflict, "Customer with this email already exists");
 
-  auto created = co_await write_customer(*store, "POST", "/customers", std::move(*body), deadline);
+  auto created = co_await write_customer(*store, "POST", "/customers", std::move(*body), ctx);
   if (!created) co_return created.error();
   co_return std::move(created->customer);
 }
@@ -107,12 +105,11 @@ std::optional<std::string> platform_default_after(const domain::customer& curren
   return std::nullopt;
 }
 
-boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr store, std::string id,
+boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr store, call_context ctx, std::string id,
                                                                       domain::customer_patch patch) {
   const auto pid = platform_customer_id(*store, id);
   if (!pid) co_return customer_not_found(id);
-  const auto deadline = store->deadline();
-  auto current = co_await fetch_customer(*store, *pid, id, deadline);
+  auto current = co_await fetch_customer(*store, *pid, id, ctx);
   if (!current) co_return current.error();
   const auto& before = current->customer;
 
@@ -142,7 +139,7 @@ boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr 
           "address (the first address for a customer who had none)"}});
 
   if (patch.email && ascii_lower(next.email) != ascii_lower(before.email)) {
-    auto taken = co_await email_taken(*store, next.email, *pid, deadline);
+    auto taken = co_await email_taken(*store, next.email, *pid, ctx);
     if (!taken) co_return taken.error();
     if (*taken) co_return api::make_error(error_kind::conflict, "Customer with this email already exists");
   }
@@ -169,7 +166,7 @@ boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr 
   auto body = platform_body(*store, canonical, mappers::operation::update);
   if (!body) co_return body.error();
   auto updated =
-      co_await write_customer(*store, "PUT", "/customers/" + std::to_string(*pid), std::move(*body), deadline);
+      co_await write_customer(*store, "PUT", "/customers/" + std::to_string(*pid), std::move(*body), ctx);
   if (!updated) {
     auto e = updated.error();
     if (e.kind == error_kind::not_found) co_return customer_not_found(id);
@@ -178,13 +175,13 @@ boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr 
   co_return std::move(updated->customer);
 }
 
-boost::asio::awaitable<api::result<void>> remove_customer(store_ptr store, std::string id) {
+boost::asio::awaitable<api::result<void>> remove_customer(store_ptr store, call_context ctx, std::string id) {
   const auto pid = platform_customer_id(*store, id);
   if (!pid) co_return customer_not_found(id);
   upstream::upstream_request req;
   req.method = "DELETE";
   req.target = "/customers/" + std::to_string(*pid);
-  auto r = co_await call_raw(*store, std::move(req), store->deadline());
+  auto r = co_await call_raw(*store, std::move(req), ctx);
   if (!r) co_return r.error();
   if (r->status == 404) co_return customer_not_found(id);
   if (r->status >= 400) {
@@ -205,22 +202,23 @@ class nuvemshop_backend final : public customer_backend {
  public:
   explicit nuvemshop_backend(store_ptr store) : store_(std::move(store)) {}
 
-  boost::asio::awaitable<api::result<domain::customer_page>> list(std::string, domain::list_query query) override {
+  boost::asio::awaitable<api::result<domain::customer_page>> list(request_context rc, domain::list_query query) override {
     // The store outlives the call through this backend, which the caller keeps alive.
-    co_return co_await list_customers(*store_, std::move(query), unfiltered_total_, store_->deadline());
+    const auto ctx = store_->begin(rc);
+    co_return co_await list_customers(*store_, std::move(query), unfiltered_total_, ctx);
   }
-  boost::asio::awaitable<api::result<domain::customer>> get(std::string, std::string id) override {
-    return get_customer(store_, std::move(id));
+  boost::asio::awaitable<api::result<domain::customer>> get(request_context rc, std::string id) override {
+    return get_customer(store_, store_->begin(rc), std::move(id));
   }
-  boost::asio::awaitable<api::result<domain::customer>> create(std::string, domain::customer_create input) override {
-    return create_customer(store_, std::move(input));
+  boost::asio::awaitable<api::result<domain::customer>> create(request_context rc, domain::customer_create input) override {
+    return create_customer(store_, store_->begin(rc), std::move(input));
   }
-  boost::asio::awaitable<api::result<domain::customer>> update(std::string, std::string id,
+  boost::asio::awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
                                                                domain::customer_patch patch) override {
-    return update_customer(store_, std::move(id), std::move(patch));
+    return update_customer(store_, store_->begin(rc), std::move(id), std::move(patch));
   }
-  boost::asio::awaitable<api::result<void>> remove(std::string, std::string id) override {
-    return remove_customer(store_, std::move(id));
+  boost::asio::awaitable<api::result<void>> remove(request_context rc, std::string id) override {
+    return remove_customer(store_, store_->begin(rc), std::move(id));
   }
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 

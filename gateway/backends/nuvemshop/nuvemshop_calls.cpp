@@ -96,11 +96,11 @@ api::result<platform_customer> read_customer(const platform_store& store, const 
 
 boost::asio::awaitable<api::result<customer_list_page>> fetch_page(const platform_store& store, query_params params,
                                                                    std::int64_t page, int per_page,
-                                                                   deadline_t deadline) {
+                                                                   const call_context& ctx) {
   const auto& paging = store.plan->query.paging;
   params.emplace_back(paging.page_param, std::to_string(page - 1 + paging.first_page));
   params.emplace_back(paging.size_param, std::to_string(per_page));
-  auto r = co_await call_raw(store, request("GET", "/customers?" + encode_query(params)), deadline);
+  auto r = co_await call_raw(store, request("GET", "/customers?" + encode_query(params)), ctx);
   if (!r) co_return r.error();
   customer_list_page out;
   if (r->status >= 400) {
@@ -129,8 +129,8 @@ boost::asio::awaitable<api::result<customer_list_page>> fetch_page(const platfor
 
 boost::asio::awaitable<api::result<platform_customer>> fetch_customer(const platform_store& store,
                                                                       std::uint64_t platform_id,
-                                                                      std::string canonical_id, deadline_t deadline) {
-  auto r = co_await call_raw(store, request("GET", "/customers/" + std::to_string(platform_id)), deadline);
+                                                                      std::string canonical_id, const call_context& ctx) {
+  auto r = co_await call_raw(store, request("GET", "/customers/" + std::to_string(platform_id)), ctx);
   if (!r) co_return r.error();
   if (r->status == 404) co_return customer_not_found(canonical_id);
   if (r->status >= 400) co_return response_to_error(store, *r);
@@ -141,8 +141,8 @@ boost::asio::awaitable<api::result<platform_customer>> fetch_customer(const plat
 
 boost::asio::awaitable<api::result<platform_customer>> write_customer(const platform_store& store, std::string method,
                                                                       std::string target, std::string body,
-                                                                      deadline_t deadline) {
-  auto r = co_await call(store, request(std::move(method), std::move(target), std::move(body)), deadline);
+                                                                      const call_context& ctx) {
+  auto r = co_await call(store, request(std::move(method), std::move(target), std::move(body)), ctx);
   if (!r) co_return r.error();
   auto doc = parse_body(store, *r);
   if (!doc) co_return doc.error();
@@ -150,7 +150,7 @@ boost::asio::awaitable<api::result<platform_customer>> write_customer(const plat
 }
 
 boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& store, std::string email,
-                                                      std::optional<std::uint64_t> except, deadline_t deadline) {
+                                                      std::optional<std::uint64_t> except, const call_context& ctx) {
   const auto wanted = ascii_lower(email);
   // `email` is a filter of the 2025 API; `q` (name, email, identification) exists in
   // every version. Together they narrow to the address on any version, and the exact,
@@ -160,7 +160,7 @@ boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& stor
   std::erase_if(filters, [&](const auto& p) { return p.first == paging.page_param || p.first == paging.size_param; });
   const int per_page = paging.max_size;
   for (std::int64_t page = 1;; ++page) {
-    auto p = co_await fetch_page(store, filters, page, per_page, deadline);
+    auto p = co_await fetch_page(store, filters, page, per_page, ctx);
     if (!p) co_return p.error();
     for (const auto& c : p->items)
       if (ascii_lower(c.customer.email) == wanted && c.platform_id != except) co_return true;

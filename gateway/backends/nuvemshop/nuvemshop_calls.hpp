@@ -18,7 +18,6 @@
 // domain values. Internal to the adapter (namespace `nuvemshop`).
 namespace custbridge::backends::nuvemshop {
 
-using deadline_t = upstream::client::clock::time_point;
 using query_params = std::vector<std::pair<std::string, std::string>>;
 
 // One customer read from the platform, with the platform facts the canonical body
@@ -49,22 +48,22 @@ api::result<platform_customer> read_customer(const platform_store& store, const 
 // (past_end); other platform errors go through the mapping's error table.
 boost::asio::awaitable<api::result<customer_list_page>> fetch_page(const platform_store& store, query_params params,
                                                                    std::int64_t page, int per_page,
-                                                                   deadline_t deadline);
+                                                                   const call_context& ctx);
 
 // GET /customers/{id}. A platform 404 is the canonical "Customer '<canonical_id>' not found".
 boost::asio::awaitable<api::result<platform_customer>> fetch_customer(const platform_store& store,
                                                                       std::uint64_t platform_id,
-                                                                      std::string canonical_id, deadline_t deadline);
+                                                                      std::string canonical_id, const call_context& ctx);
 
 // POST /customers or PUT /customers/{id} with a JSON body; the customer the platform answers.
 boost::asio::awaitable<api::result<platform_customer>> write_customer(const platform_store& store, std::string method,
                                                                       std::string target, std::string body,
-                                                                      deadline_t deadline);
+                                                                      const call_context& ctx);
 
 // Every customer whose email equals `email` (ASCII case-insensitive), through the
 // platform's `email` filter plus an exact post-filter. `except` is left out.
 boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& store, std::string email,
-                                                      std::optional<std::uint64_t> except, deadline_t deadline);
+                                                      std::optional<std::uint64_t> except, const call_context& ctx);
 
 
 }  // namespace custbridge::backends::nuvemshop

@@ -20,10 +20,10 @@ struct window {
 };
 
 boost::asio::awaitable<api::result<window>> fetch_window(const platform_store& store, const query_params& filters,
-                                                         std::int64_t begin, std::int64_t end, deadline_t deadline) {
+                                                         std::int64_t begin, std::int64_t end, const call_context& ctx) {
   window out;
   for (const auto& slice : plan_pages(begin, end, store.plan->query.paging.max_size)) {
-    auto page = co_await fetch_page(store, filters, slice.page, slice.per_page, deadline);
+    auto page = co_await fetch_page(store, filters, slice.page, slice.per_page, ctx);
     if (!page) co_return page.error();
     if (page->past_end) {
       out.past_end = true;
@@ -40,8 +40,8 @@ boost::asio::awaitable<api::result<window>> fetch_window(const platform_store& s
 
 // The number of customers matching `filters`, from the smallest page Nuvemshop serves.
 boost::asio::awaitable<api::result<std::int64_t>> count(const platform_store& store, const query_params& filters,
-                                                        deadline_t deadline) {
-  auto page = co_await fetch_page(store, filters, 1, 1, deadline);
+                                                        const call_context& ctx) {
+  auto page = co_await fetch_page(store, filters, 1, 1, ctx);
   if (!page) co_return page.error();
   co_return page->past_end ? 0 : page->total;
 }
@@ -70,16 +70,16 @@ boost::asio::awaitable<api::result<domain::customer_page>> id_window(const platf
                                                                      const query_params& filters, std::int64_t offset,
                                                                      std::int64_t limit, bool descending,
                                                                      std::atomic<std::int64_t>* hint,
-                                                                     deadline_t deadline) {
+                                                                     const call_context& ctx) {
   constexpr int attempts = 3;
   if (!descending) {
     for (int i = 0; i < attempts; ++i) {
-      auto w = co_await fetch_window(store, filters, offset, offset + limit, deadline);
+      auto w = co_await fetch_window(store, filters, offset, offset + limit, ctx);
       if (!w) co_return w.error();
       if (!w->consistent) continue;
       if (w->total < 0) {
         // Every page was past the end: the window is empty; the total needs asking.
-        auto total = co_await count(store, filters, deadline);
+        auto total = co_await count(store, filters, ctx);
         if (!total) co_return total.error();
         w->total = *total;
       }
@@ -92,7 +92,7 @@ boost::asio::awaitable<api::result<domain::customer_page>> id_window(const platf
   bool verified = false;  // `total` was answered during this request
   for (int i = 0; i < attempts; ++i) {
     if (total < 0 || (!verified && total - offset <= 0)) {
-      auto n = co_await count(store, filters, deadline);
+      auto n = co_await count(store, filters, ctx);
       if (!n) co_return n.error();
       total = *n;
       verified = true;
@@ -103,7 +103,7 @@ boost::asio::awaitable<api::result<domain::customer_page>> id_window(const platf
       if (hint) hint->store(total, std::memory_order_relaxed);
       co_return to_page({}, total);
     }
-    auto w = co_await fetch_window(store, filters, begin, end, deadline);
+    auto w = co_await fetch_window(store, filters, begin, end, ctx);
     if (!w) co_return w.error();
     if (w->consistent && !w->past_end && w->total == total) {
       if (hint) hint->store(total, std::memory_order_relaxed);
@@ -120,11 +120,11 @@ boost::asio::awaitable<api::result<domain::customer_page>> id_window(const platf
 // Every customer matching `filters`, or nullopt if more than scan_limit do.
 boost::asio::awaitable<api::result<std::optional<std::vector<platform_customer>>>> scan(const platform_store& store,
                                                                                        const query_params& filters,
-                                                                                       deadline_t deadline) {
+                                                                                       const call_context& ctx) {
   const int per_page = store.plan->query.paging.max_size;
   std::vector<platform_customer> all;
   for (std::int64_t page = 1;; ++page) {
-    auto p = co_await fetch_page(store, filters, page, per_page, deadline);
+    auto p = co_await fetch_page(store, filters, page, per_page, ctx);
     if (!p) co_return p.error();
     if (p->past_end) break;
     if (p->total > scan_limit) co_return std::nullopt;
@@ -212,13 +212,14 @@ std::vector<page_slice> plan_pages(std::int64_t begin, std::int64_t end, int max
 boost::asio::awaitable<api::result<domain::customer_page>> list_customers(const platform_store& store,
                                                                           domain::list_query query,
                                                                           std::atomic<std::int64_t>& unfiltered_total,
-                                                                          deadline_t deadline) {
+                                                                          const call_context& ctx) {
   const auto limit = std::clamp<std::int64_t>(query.limit, 1, store.plan->query.paging.max_size);
   const auto offset = std::max<std::int64_t>(0, query.offset);
 
   const bool plain = !query.email && !query.search && !query.marketing_opt_in && !query.has_orders &&
                      query.sort_by == domain::sort_field::created_at;
-  if (plain) co_return co_await id_window(store, {}, offset, limit, query.descending, &unfiltered_total, deadline);
+  const query_params no_filters;  // named: g++ 12 mishandles braced temporaries in co_await calls
+  if (plain) co_return co_await id_window(store, no_filters, offset, limit, query.descending, &unfiltered_total, ctx);
 
   // The platform's filters narrow what is read: `email` (2025 API) and `q` (every
   // version; name, email or identification). With an email and no search, `q` carries
@@ -232,14 +233,14 @@ boost::asio::awaitable<api::result<domain::customer_page>> list_customers(const 
   auto filters = std::move(mapped.params);
   std::erase_if(filters, [&](const auto& p) { return p.first == paging.page_param || p.first == paging.size_param; });
 
-  auto all = co_await scan(store, filters, deadline);
+  auto all = co_await scan(store, filters, ctx);
   if (!all) co_return all.error();
   if (!*all) {
     // More than scan_limit customers match. A plain search can still be served page by
     // page with the platform's own `q` semantics; anything Nuvemshop cannot do is a 400.
     if (query.search && !query.email && !query.marketing_opt_in && !query.has_orders &&
         query.sort_by == domain::sort_field::created_at)
-      co_return co_await id_window(store, filters, offset, limit, query.descending, nullptr, deadline);
+      co_return co_await id_window(store, filters, offset, limit, query.descending, nullptr, ctx);
     co_return api::make_error(
         error_kind::bad_request,
         unsupported_names(query) + " not supported on nuvemshop stores when more than " + std::to_string(scan_limit) +

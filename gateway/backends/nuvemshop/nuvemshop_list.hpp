@@ -34,6 +34,6 @@ inline constexpr std::int64_t scan_limit = 1000;
 boost::asio::awaitable<api::result<domain::customer_page>> list_customers(const platform_store& store,
                                                                           domain::list_query query,
                                                                           std::atomic<std::int64_t>& unfiltered_total,
-                                                                          deadline_t deadline);
+                                                                          const call_context& ctx);
 
 }  // namespace custbridge::backends::nuvemshop

@@ -116,16 +116,17 @@ api::result<rapidjson::Document> parse_body(const platform_store& store, const u
 
 boost::asio::awaitable<api::result<upstream::upstream_response>> call_raw(const platform_store& store,
                                                                           upstream::upstream_request request,
-                                                                          upstream::client::clock::time_point deadline) {
-  auto outcome = co_await store.client->send(std::move(request), deadline);
+                                                                          const call_context& ctx) {
+  if (request.request_id.empty()) request.request_id = ctx.request_id;
+  auto outcome = co_await store.client->send(std::move(request), ctx.deadline);
   if (!outcome) co_return failure_to_error(store, outcome.error());
   co_return std::move(*outcome);
 }
 
 boost::asio::awaitable<api::result<upstream::upstream_response>> call(const platform_store& store,
                                                                       upstream::upstream_request request,
-                                                                      upstream::client::clock::time_point deadline) {
-  auto outcome = co_await call_raw(store, std::move(request), deadline);
+                                                                      const call_context& ctx) {
+  auto outcome = co_await call_raw(store, std::move(request), ctx);
   if (outcome && outcome->status >= 400) co_return response_to_error(store, *outcome);
   co_return outcome;
 }

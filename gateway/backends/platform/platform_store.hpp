@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "gateway/api/errors.hpp"
+#include "gateway/backends/customer_backend.hpp"
 #include "gateway/backends/platform_ids.hpp"
 #include "gateway/domain/customer.hpp"
 #include "gateway/upstream/client.hpp"
@@ -20,6 +21,13 @@
 namespace custbridge::backends {
 
 using json_allocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+
+// What every platform call of one canonical request shares: the request's deadline
+// and its id, sent upstream as X-Request-Id. Copied freely; it is small.
+struct call_context {
+  upstream::client::clock::time_point deadline;
+  std::string request_id;
+};
 
 // One configured store on a platform: its compiled mapping, its upstream client and
 // how long a canonical request may spend on it. Shared read-only by all requests.
@@ -32,6 +40,8 @@ struct platform_store {
   std::chrono::milliseconds timeout{15'000};
 
   upstream::client::clock::time_point deadline() const { return upstream::client::clock::now() + timeout; }
+  // The context for the platform calls of a request that starts now.
+  call_context begin(const request_context& rc) const { return {deadline(), rc.request_id}; }
 };
 
 // Sends one request. Transport failures become 502/504/503/429 (with Retry-After);
@@ -39,13 +49,13 @@ struct platform_store {
 // error table names, with the platform's status and words under error.upstream.
 boost::asio::awaitable<api::result<upstream::upstream_response>> call(const platform_store& store,
                                                                       upstream::upstream_request request,
-                                                                      upstream::client::clock::time_point deadline);
+                                                                      const call_context& ctx);
 
 // The same, but every platform status comes back as a response; only transport
 // failures are errors. For calls whose 4xx the adapter interprets itself.
 boost::asio::awaitable<api::result<upstream::upstream_response>> call_raw(const platform_store& store,
                                                                           upstream::upstream_request request,
-                                                                          upstream::client::clock::time_point deadline);
+                                                                          const call_context& ctx);
 
 api::api_error failure_to_error(const platform_store& store, const upstream::upstream_failure& failure);
 api::api_error response_to_error(const platform_store& store, const upstream::upstream_response& response);

@@ -82,7 +82,7 @@ class bigcommerce_v3_backend_test : public ::testing::Test {
   }
 
   domain::customer created(domain::customer_create in) {
-    auto r = run(backend_->create("bc-main", std::move(in)));
+    auto r = run(backend_->create({"bc-main", "test-request"}, std::move(in)));
     EXPECT_TRUE(r) << r.error().message << " " << (r.error().details.empty() ? "" : r.error().details[0].field + ": " + r.error().details[0].reason) << " " << r.error().upstream_excerpt;
     return r ? *r : domain::customer{};
   }
@@ -148,7 +148,7 @@ TEST_F(bigcommerce_v3_backend_test, crud_round_trip_with_addresses_and_uuid_ids)
   EXPECT_EQ((*p)["addresses"].Size(), 2u);
 
   // Read back: the same customer, the default kept across reads.
-  auto got = run(backend_->get("bc-main", c.id));
+  auto got = run(backend_->get({"bc-main", "test-request"}, c.id));
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(got->email, c.email);
   EXPECT_EQ(got->default_address_id, c.addresses[1].id);
@@ -161,7 +161,7 @@ TEST_F(bigcommerce_v3_backend_test, crud_round_trip_with_addresses_and_uuid_ids)
   domain::customer_patch patch;
   patch.name.set("Augusta Ada King");
   patch.marketing_opt_in = false;
-  auto up = run(backend_->update("bc-main", c.id, patch));
+  auto up = run(backend_->update({"bc-main", "test-request"}, c.id, patch));
   ASSERT_TRUE(up) << up.error().message;
   EXPECT_EQ(up->name, "Augusta Ada King");
   EXPECT_FALSE(up->marketing_opt_in);
@@ -171,15 +171,15 @@ TEST_F(bigcommerce_v3_backend_test, crud_round_trip_with_addresses_and_uuid_ids)
   EXPECT_EQ(std::string((*p)["last_name"].GetString()), "Ada King");
   EXPECT_FALSE((*p)["accepts_product_review_abandoned_cart_emails"].GetBool());
 
-  auto removed = run(backend_->remove("bc-main", c.id));
+  auto removed = run(backend_->remove({"bc-main", "test-request"}, c.id));
   ASSERT_TRUE(removed) << removed.error().message;
-  auto gone = run(backend_->get("bc-main", c.id));
+  auto gone = run(backend_->get({"bc-main", "test-request"}, c.id));
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().kind, error_kind::not_found);
   EXPECT_EQ(gone.error().message, "Customer '" + c.id + "' not found");
   d = dump();
   EXPECT_EQ(platform_customer(d, c.id), nullptr);
-  auto again = run(backend_->remove("bc-main", c.id));
+  auto again = run(backend_->remove({"bc-main", "test-request"}, c.id));
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().kind, error_kind::not_found);
 }
@@ -199,7 +199,7 @@ TEST_F(bigcommerce_v3_backend_test, replace_all_addresses_keeps_modifies_adds_an
   auto modified = keep(keep_id);
   modified.city.set("Arlington Heights");
   patch.addresses = std::vector{modified, address("3 New St", "Chicago")};
-  auto up = run(backend_->update("bc-main", c.id, patch));
+  auto up = run(backend_->update({"bc-main", "test-request"}, c.id, patch));
   ASSERT_TRUE(up) << up.error().message;
   ASSERT_EQ(up->addresses.size(), 2u);
   EXPECT_EQ(up->addresses[0].id, keep_id);
@@ -217,15 +217,15 @@ TEST_F(bigcommerce_v3_backend_test, replace_all_addresses_keeps_modifies_adds_an
   EXPECT_EQ(city_by_address1, (std::map<std::string, std::string>{{"1 Keep St", "Arlington Heights"}, {"3 New St", "Chicago"}}));
 
   // The default is kept across reads, and can be moved to the new address.
-  auto got = run(backend_->get("bc-main", c.id));
+  auto got = run(backend_->get({"bc-main", "test-request"}, c.id));
   ASSERT_TRUE(got);
   EXPECT_EQ(got->default_address_id, keep_id);
   domain::customer_patch move;
   move.default_address_id.set(up->addresses[1].id);
-  auto moved = run(backend_->update("bc-main", c.id, move));
+  auto moved = run(backend_->update({"bc-main", "test-request"}, c.id, move));
   ASSERT_TRUE(moved) << moved.error().message;
   EXPECT_EQ(moved->default_address_id, up->addresses[1].id);
-  got = run(backend_->get("bc-main", c.id));
+  got = run(backend_->get({"bc-main", "test-request"}, c.id));
   ASSERT_TRUE(got);
   EXPECT_EQ(got->default_address_id, up->addresses[1].id);
   EXPECT_TRUE(got->addresses[1].is_default);
@@ -240,17 +240,17 @@ TEST_F(bigcommerce_v3_backend_test, replace_all_addresses_keeps_modifies_adds_an
   // Cleared stays cleared.
   domain::customer_patch clear;
   clear.default_address_id.set_null();
-  auto cleared = run(backend_->update("bc-main", c.id, clear));
+  auto cleared = run(backend_->update({"bc-main", "test-request"}, c.id, clear));
   ASSERT_TRUE(cleared) << cleared.error().message;
   EXPECT_FALSE(cleared->default_address_id.has_value());
-  got = run(backend_->get("bc-main", c.id));
+  got = run(backend_->get({"bc-main", "test-request"}, c.id));
   ASSERT_TRUE(got);
   EXPECT_FALSE(got->default_address_id.has_value());
 
   // Re-sending an address without its id but with its content: replaced, not lost.
   domain::customer_patch resend;
   resend.addresses = std::vector{address("3 New St", "Chicago")};
-  auto resent = run(backend_->update("bc-main", c.id, resend));
+  auto resent = run(backend_->update({"bc-main", "test-request"}, c.id, resend));
   ASSERT_TRUE(resent) << resent.error().message;
   ASSERT_EQ(resent->addresses.size(), 1u);
   EXPECT_EQ(resent->addresses[0].address1, "3 New St");
@@ -265,7 +265,7 @@ TEST_F(bigcommerce_v3_backend_test, seeded_customer_without_recorded_default_rea
   for (const auto& c : d["stores"][0]["customers"].GetArray())
     if (c["addresses"].Size() >= 2) pid = c["id"].GetUint64();
   ASSERT_TRUE(pid);
-  auto got = run(backend_->get("bc-main", canonical_customer_id(*store_, *pid)));
+  auto got = run(backend_->get({"bc-main", "test-request"}, canonical_customer_id(*store_, *pid)));
   ASSERT_TRUE(got) << got.error().message;
   ASSERT_GE(got->addresses.size(), 2u);
   EXPECT_EQ(got->default_address_id, got->addresses[0].id);
@@ -281,14 +281,14 @@ TEST_F(bigcommerce_v3_backend_test, foreign_ids_are_404_without_a_platform_call)
       "0b5f6a1e-1d4c-4b7a-9f1e-2a3b4c5d6e7f",
       "not-a-uuid"};
   for (const auto& id : foreign) {
-    auto g = run(backend_->get("bc-main", id));
+    auto g = run(backend_->get({"bc-main", "test-request"}, id));
     ASSERT_FALSE(g);
     EXPECT_EQ(g.error().kind, error_kind::not_found);
     EXPECT_EQ(g.error().message, "Customer '" + id + "' not found");
-    auto u = run(backend_->update("bc-main", id, domain::customer_patch{}));
+    auto u = run(backend_->update({"bc-main", "test-request"}, id, domain::customer_patch{}));
     ASSERT_FALSE(u);
     EXPECT_EQ(u.error().kind, error_kind::not_found);
-    auto r = run(backend_->remove("bc-main", id));
+    auto r = run(backend_->remove({"bc-main", "test-request"}, id));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().kind, error_kind::not_found);
   }
@@ -309,14 +309,14 @@ TEST_F(bigcommerce_v3_backend_test, duplicate_email_is_409_on_create_and_update)
   domain::customer_create again;
   again.email = "DUP@example.com";
   again.name = "Third One";
-  auto r = run(backend_->create("bc-main", again));
+  auto r = run(backend_->create({"bc-main", "test-request"}, again));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, error_kind::conflict);
   EXPECT_EQ(r.error().message, "Customer with this email already exists");
 
   domain::customer_patch p;
   p.email = "Dup@Example.com";
-  auto u = run(backend_->update("bc-main", other.id, p));
+  auto u = run(backend_->update({"bc-main", "test-request"}, other.id, p));
   ASSERT_FALSE(u);
   EXPECT_EQ(u.error().kind, error_kind::conflict);
   EXPECT_EQ(u.error().message, "Customer with this email already exists");
@@ -325,7 +325,7 @@ TEST_F(bigcommerce_v3_backend_test, duplicate_email_is_409_on_create_and_update)
   // Changing only the case of one's own email is not a conflict.
   domain::customer_patch own;
   own.email = "OTHER@example.com";
-  auto ok = run(backend_->update("bc-main", other.id, own));
+  auto ok = run(backend_->update({"bc-main", "test-request"}, other.id, own));
   EXPECT_TRUE(ok) << ok.error().message;
 }
 
@@ -336,7 +336,7 @@ TEST_F(bigcommerce_v3_backend_test, delete_with_orders_is_409_and_keeps_the_cust
   for (const auto& o : d["stores"][0]["orders"].GetArray()) with_orders.insert(o["customer_id"].GetUint64());
   ASSERT_FALSE(with_orders.empty());
   const auto id = canonical_customer_id(*store_, *with_orders.begin());
-  auto r = run(backend_->remove("bc-main", id));
+  auto r = run(backend_->remove({"bc-main", "test-request"}, id));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, error_kind::conflict);
   EXPECT_EQ(r.error().message, "Cannot delete customer with existing orders");
@@ -348,7 +348,7 @@ TEST_F(bigcommerce_v3_backend_test, delete_with_orders_is_409_and_keeps_the_cust
     if (!with_orders.contains(c["id"].GetUint64())) without = c["id"].GetUint64();
   ASSERT_TRUE(without);
   const auto free_id = canonical_customer_id(*store_, *without);
-  auto ok = run(backend_->remove("bc-main", free_id));
+  auto ok = run(backend_->remove({"bc-main", "test-request"}, free_id));
   ASSERT_TRUE(ok) << ok.error().message;
   d = dump();
   EXPECT_EQ(platform_customer(d, free_id), nullptr);
@@ -373,7 +373,7 @@ TEST_F(bigcommerce_v3_backend_test, list_windows_are_exact_across_page_boundarie
     domain::list_query q;
     q.offset = offset;
     q.limit = limit;
-    auto page = run(backend_->list("bc-main", q));
+    auto page = run(backend_->list({"bc-main", "test-request"}, q));
     ASSERT_TRUE(page) << page.error().message;
     EXPECT_EQ(page->total, 300);
     std::vector<std::string> got;
@@ -388,25 +388,25 @@ TEST_F(bigcommerce_v3_backend_test, list_windows_are_exact_across_page_boundarie
   domain::list_query asc;
   asc.descending = false;
   asc.limit = 5;
-  auto first = run(backend_->list("bc-main", asc));
+  auto first = run(backend_->list({"bc-main", "test-request"}, asc));
   ASSERT_TRUE(first);
   ASSERT_EQ(first->items.size(), 5u);
   EXPECT_EQ(first->items[0].id, expected.back());
   domain::list_query by_name;
   by_name.sort_by = domain::sort_field::name;
-  auto refused = run(backend_->list("bc-main", by_name));
+  auto refused = run(backend_->list({"bc-main", "test-request"}, by_name));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, error_kind::bad_request);
   EXPECT_EQ(refused.error().details.at(0).field, "sortBy");
   domain::list_query marketing;
   marketing.marketing_opt_in = true;
-  refused = run(backend_->list("bc-main", marketing));
+  refused = run(backend_->list({"bc-main", "test-request"}, marketing));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, error_kind::bad_request);
   EXPECT_EQ(refused.error().details.at(0).field, "marketingOptIn");
   domain::list_query orders;
   orders.has_orders = false;
-  refused = run(backend_->list("bc-main", orders));
+  refused = run(backend_->list({"bc-main", "test-request"}, orders));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().details.at(0).field, "hasOrders");
 }
@@ -422,23 +422,23 @@ TEST_F(bigcommerce_v3_backend_test, email_filter_is_exact_and_search_matches_nam
   std::string upper = email;
   std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
   q.email = upper;
-  auto page = run(backend_->list("bc-main", q));
+  auto page = run(backend_->list({"bc-main", "test-request"}, q));
   ASSERT_TRUE(page) << page.error().message;
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->total, 1);
   EXPECT_EQ(page->items[0].id, id);
   // Both filters: the search applies to the exact match as well.
   q.search = email.substr(0, 3);
-  page = run(backend_->list("bc-main", q));
+  page = run(backend_->list({"bc-main", "test-request"}, q));
   ASSERT_TRUE(page);
   EXPECT_EQ(page->total, 1);
   q.search = "zzz-not-there";
-  page = run(backend_->list("bc-main", q));
+  page = run(backend_->list({"bc-main", "test-request"}, q));
   ASSERT_TRUE(page);
   EXPECT_EQ(page->total, 0);
   q.search.reset();
   q.email = email.substr(0, email.size() - 1);  // a prefix is not the email
-  page = run(backend_->list("bc-main", q));
+  page = run(backend_->list({"bc-main", "test-request"}, q));
   ASSERT_TRUE(page);
   EXPECT_EQ(page->total, 0);
   EXPECT_TRUE(page->items.empty());
@@ -460,7 +460,7 @@ TEST_F(bigcommerce_v3_backend_test, email_filter_is_exact_and_search_matches_nam
   domain::list_query s;
   s.search = folded(needle);
   s.limit = 200;
-  page = run(backend_->list("bc-main", s));
+  page = run(backend_->list({"bc-main", "test-request"}, s));
   ASSERT_TRUE(page) << page.error().message;
   std::set<std::string> got;
   for (const auto& c : page->items) got.insert(c.id);
@@ -469,7 +469,7 @@ TEST_F(bigcommerce_v3_backend_test, email_filter_is_exact_and_search_matches_nam
 
   // A term with '@' is looked up as an email.
   s.search = email;
-  page = run(backend_->list("bc-main", s));
+  page = run(backend_->list({"bc-main", "test-request"}, s));
   ASSERT_TRUE(page);
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items[0].id, id);
@@ -482,7 +482,7 @@ TEST_F(bigcommerce_v3_backend_test, platform_422_becomes_validation_error_with_c
   in.name = "Long Zip";
   in.addresses = {address("1 Main St", "Fresno")};
   in.addresses[0].postal_code.set(std::string(40, '9'));
-  auto r = run(backend_->create("bc-main", in));
+  auto r = run(backend_->create({"bc-main", "test-request"}, in));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, error_kind::validation_error);
   ASSERT_FALSE(r.error().details.empty());
@@ -499,7 +499,7 @@ TEST_F(bigcommerce_v3_backend_test, platform_422_becomes_validation_error_with_c
   auto bad = address("2 Side St", "Fresno");
   bad.postal_code.set(std::string(40, '9'));
   p.addresses = std::vector{keep(c.addresses[0].id), bad};
-  auto u = run(backend_->update("bc-main", c.id, p));
+  auto u = run(backend_->update({"bc-main", "test-request"}, c.id, p));
   ASSERT_FALSE(u);
   ASSERT_FALSE(u.error().details.empty());
   EXPECT_EQ(u.error().details[0].field, "addresses[1].postalCode");
@@ -512,7 +512,7 @@ TEST_F(bigcommerce_v3_backend_test, identical_addresses_are_refused_before_any_w
   in.name = "Twin Addresses";
   in.addresses = {address("1 Same St", "Reno"), address("1 Same St", "Reno")};
   const auto before = upstream_requests();
-  auto r = run(backend_->create("bc-main", in));
+  auto r = run(backend_->create({"bc-main", "test-request"}, in));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, error_kind::validation_error);
   EXPECT_EQ(r.error().details.at(0).field, "addresses[1]");
@@ -522,7 +522,7 @@ TEST_F(bigcommerce_v3_backend_test, identical_addresses_are_refused_before_any_w
 
 TEST_F(bigcommerce_v3_backend_test, wrong_token_gives_a_canonical_error_without_the_token) {
   start({"--customers", "0"}, "bc-token-definitely-wrong");
-  auto r = run(backend_->list("bc-main", domain::list_query{}));
+  auto r = run(backend_->list({"bc-main", "test-request"}, domain::list_query{}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, error_kind::upstream_error);
   EXPECT_EQ(r.error().upstream_status, 401);
@@ -544,7 +544,7 @@ TEST_F(bigcommerce_v3_backend_test, failure_mid_diff_is_502_naming_what_was_appl
   auto bad = address("3 New St", "Houston");
   bad.postal_code.set(std::string(40, '7'));
   p.addresses = std::vector{keep(c.addresses[0].id), bad};
-  auto r = run(backend_->update("bc-main", c.id, p));
+  auto r = run(backend_->update({"bc-main", "test-request"}, c.id, p));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, error_kind::upstream_error);
   EXPECT_NE(r.error().message.find("the customer's fields were updated"), std::string::npos) << r.error().message;
@@ -560,7 +560,7 @@ TEST_F(bigcommerce_v3_backend_test, failure_mid_diff_is_502_naming_what_was_appl
   ASSERT_EQ(admin("PUT", "faults", R"({"error_rate":1.0,"error_statuses":[500]})").status, 200);
   domain::customer_patch q;
   q.name.set("Never Applied");
-  auto f = run(backend_->update("bc-main", c.id, q));
+  auto f = run(backend_->update({"bc-main", "test-request"}, c.id, q));
   ASSERT_FALSE(f);
   EXPECT_EQ(f.error().kind, error_kind::upstream_error);
   EXPECT_EQ(f.error().message.find("part of the update"), std::string::npos);
