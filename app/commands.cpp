@@ -139,6 +139,15 @@ int run_serve(const std::vector<std::string>& args) {
   options.write_timeout = cfg->server.write_timeout;
   options.drain_timeout = cfg->server.drain_timeout;
   http::server server(options, api::make_gateway_handler(context));
+  // Platform clients keep pooled sockets and timers on the server's io_context, so they
+  // must be destroyed before the server is, however this function returns.
+  struct backends_released_first {
+    api::gateway_context& context;
+    ~backends_released_first() {
+      context.backends.clear();
+      context.metrics.reset();
+    }
+  } release_order{*context};
   std::vector<std::shared_ptr<const backends::platform_store>> platform_stores;
   for (const auto& [id, store] : cfg->stores) {
     if (store.backend == "local") continue;

@@ -182,6 +182,15 @@ TEST_P(BackendParity, ValidationHappensBeforeAnyBackend) {
   EXPECT_EQ(code_of(r), "VALIDATION_ERROR");
 }
 
+// A stop after serving leaves idle pooled platform connections behind; they must be
+// closed before the server's io_context goes (once a use-after-free at exit).
+TEST_P(BackendParity, StopsCleanlyAfterServing) {
+  create(R"({"email":"last.one@example.com","name":"Last One"})");
+  ASSERT_EQ(list("?limit=5").status, 200);
+  EXPECT_NO_THROW(gw.restart()) << "custbridge must exit 0 on SIGTERM";
+  EXPECT_EQ(list("?limit=5").status, 200) << "and serve again after the restart";
+}
+
 INSTANTIATE_TEST_SUITE_P(AllBackends, BackendParity,
                          ::testing::Values("local", "nuvemshop", "bigcommerce_v3", "bigcommerce_v2"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
