@@ -1,12 +1,14 @@
 // cb-emulator: serves an emulated platform API until SIGINT/SIGTERM.
 //   cb-emulator nuvemshop   [flags]   Nuvemshop /v1/{store_id}/customers
 //   cb-emulator bigcommerce [flags]   BigCommerce /stores/{hash}/v2 and /v3 on one server
-// On start it prints one JSON line, {"event":"listening","url":"http://127.0.0.1:PORT",...}.
+// On start it prints one JSON line, {"event":"listening","url":"http://127.0.0.1:PORT",...}
+// (https:// when serving TLS with --tls-cert and --tls-key).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -38,6 +40,8 @@ struct common_settings {
   std::string public_url;
   bool strict_webhook_urls = false;
   bool help = false;
+
+  bool tls() const { return !server.tls_cert_file.empty(); }
 };
 
 void add_common(cli::flags& f, common_settings& s) {
@@ -54,7 +58,10 @@ void add_common(cli::flags& f, common_settings& s) {
         "rate-limit time scale: 1 = documented limits, 100 = 100x faster, 0 = limits off (default 1)",
         cli::flags::number(s.rate_scale, 0, 1e6));
   f.add("client-secret", "S", "app client secret that signs webhooks", cli::flags::text(s.client_secret));
-  f.add("public-url", "URL", "base URL for links (default http://<Host header>)", cli::flags::text(s.public_url));
+  f.add("public-url", "URL", "base URL for links (default http://<Host header>; with TLS, the listening URL)",
+        cli::flags::text(s.public_url));
+  f.add("tls-cert", "FILE", "serve HTTPS with this PEM certificate chain (needs --tls-key)", cli::flags::text(s.server.tls_cert_file));
+  f.add("tls-key", "FILE", "PEM private key of --tls-cert", cli::flags::text(s.server.tls_key_file));
   f.add_switch("strict-webhook-urls", "refuse non-https and localhost webhook URLs, as the platforms do",
                [&s] { s.strict_webhook_urls = true; });
   f.add("latency-ms", "MS", "fault: fixed latency added to every platform request",
@@ -101,15 +108,38 @@ void add_common(cli::flags& f, common_settings& s) {
   f.add("fault-seed", "S", "seed for the fault sequence (default 1)", cli::flags::integer(s.faults.seed, 0, INT64_MAX));
 }
 
-int serve(std::shared_ptr<platform> p, const common_settings& s, std::string platform_name, std::string stores_json) {
-  auto fe = std::make_shared<frontend>(std::move(p), s.faults);
-  http::server server(s.server, make_handler(fe));
+// Both flags or neither; prints the problem and returns false otherwise.
+bool check_tls_flags(const common_settings& s, const char* command) {
+  if (s.server.tls_cert_file.empty() == s.server.tls_key_file.empty()) return true;
+  std::cerr << command << ": --tls-cert and --tls-key must be given together\n";
+  return false;
+}
+
+struct started_platform {
+  std::shared_ptr<platform> target;
+  std::string stores_json;
+};
+
+// The platform is made once the server listens, so that it can be given the
+// listening URL (with TLS it is the default base of absolute links).
+using platform_maker = std::function<started_platform(const std::string& listening_url)>;
+
+int serve(const common_settings& s, const std::string& platform_name, const platform_maker& make_platform) {
+  // The server needs its handler before it listens; the slot is filled before run().
+  auto slot = std::make_shared<http::handler>();
+  http::handler forward{[slot](http::request req) { return slot->handle(std::move(req)); },
+                        [slot](int status, std::string_view message) { return slot->on_error(status, message); }};
+  http::server server(s.server, forward);
   try {
     server.listen();
   } catch (const std::exception& e) {
     std::cerr << R"({"level":"error","msg":"cannot listen","what":")" << json_escape(e.what()) << "\"}\n";
     return 1;
   }
+  const std::string url = (s.tls() ? "https://" : "http://") + s.server.address + ":" + std::to_string(server.port());
+  auto started = make_platform(url);
+  auto fe = std::make_shared<frontend>(std::move(started.target), s.faults);
+  *slot = make_handler(fe);
   // Signals are handled here rather than by the server so pending webhook retries
   // are abandoned first; otherwise their timers would keep the server from draining.
   boost::asio::io_context signal_context;
@@ -120,9 +150,8 @@ int serve(std::shared_ptr<platform> p, const common_settings& s, std::string pla
     server.stop();
   });
   std::thread signal_thread([&] { signal_context.run(); });
-  std::cout << R"({"event":"listening","url":"http://)" << json_escape(s.server.address) << ":" << server.port()
-            << R"(","platform":")" << platform_name << R"(","admin":")" << admin_prefix << R"(","stores":)" << stores_json
-            << "}" << std::endl;
+  std::cout << R"({"event":"listening","url":")" << json_escape(url) << R"(","platform":")" << platform_name
+            << R"(","admin":")" << admin_prefix << R"(","stores":)" << started.stores_json << "}" << std::endl;
   server.run(false);
   signal_context.stop();
   signal_thread.join();
@@ -166,6 +195,7 @@ int run_nuvemshop(const std::vector<std::string_view>& args) {
     std::cerr << "cb-emulator nuvemshop: --per-page-over-max: expected clamp or error\n";
     return 2;
   }
+  if (!check_tls_flags(s, "cb-emulator nuvemshop")) return 2;
   o.per_page_over_max_is_error = over_max == "error";
   o.stores = s.stores;
   o.customers = s.customers;
@@ -174,13 +204,17 @@ int run_nuvemshop(const std::vector<std::string_view>& args) {
   o.client_secret = s.client_secret;
   o.public_url = s.public_url;
   o.strict_webhook_urls = s.strict_webhook_urls;
-  auto p = std::make_shared<nuvemshop::emulator>(o);
-  std::string stores = "[";
-  for (const auto& st : p->stores())
-    stores += (stores.size() > 1 ? "," : "") + std::string(R"({"store_id":)") + std::to_string(st->id) +
-              R"(,"access_token":")" + json_escape(st->token) + "\"}";
-  stores += "]";
-  return serve(p, s, "nuvemshop", stores);
+  return serve(s, "nuvemshop", [&](const std::string& listening_url) {
+    // Link headers default to http://<Host header>, which is wrong on a TLS port.
+    if (s.tls() && o.public_url.empty()) o.public_url = listening_url;
+    auto p = std::make_shared<nuvemshop::emulator>(o);
+    std::string stores = "[";
+    for (const auto& st : p->stores())
+      stores += (stores.size() > 1 ? "," : "") + std::string(R"({"store_id":)") + std::to_string(st->id) +
+                R"(,"access_token":")" + json_escape(st->token) + "\"}";
+    stores += "]";
+    return started_platform{p, stores};
+  });
 }
 
 int run_bigcommerce(const std::vector<std::string_view>& args) {
@@ -214,6 +248,7 @@ int run_bigcommerce(const std::vector<std::string_view>& args) {
     std::cerr << "cb-emulator bigcommerce: --v2-empty-list takes 204|array, --v3-duplicate-email-status 422|409\n";
     return 2;
   }
+  if (!check_tls_flags(s, "cb-emulator bigcommerce")) return 2;
   o.v2_empty_list_is_204 = v2_empty == "204";
   o.duplicate_email_status = duplicate == "409" ? 409 : 422;
   o.stores = s.stores;
@@ -223,13 +258,16 @@ int run_bigcommerce(const std::vector<std::string_view>& args) {
   o.client_secret = s.client_secret;
   o.public_url = s.public_url;
   o.strict_webhook_urls = s.strict_webhook_urls;
-  auto p = std::make_shared<bigcommerce::emulator>(o);
-  std::string stores = "[";
-  for (const auto& st : p->stores())
-    stores += (stores.size() > 1 ? "," : "") + std::string(R"({"store_hash":")") + json_escape(st->hash) +
-              R"(","access_token":")" + json_escape(st->token) + "\"}";
-  stores += "]";
-  return serve(p, s, "bigcommerce", stores);
+  // V2 address links default to https://api.bigcommerce.com, whatever the scheme served.
+  return serve(s, "bigcommerce", [&](const std::string&) {
+    auto p = std::make_shared<bigcommerce::emulator>(o);
+    std::string stores = "[";
+    for (const auto& st : p->stores())
+      stores += (stores.size() > 1 ? "," : "") + std::string(R"({"store_hash":")") + json_escape(st->hash) +
+                R"(","access_token":")" + json_escape(st->token) + "\"}";
+    stores += "]";
+    return started_platform{p, stores};
+  });
 }
 
 constexpr const char* usage =

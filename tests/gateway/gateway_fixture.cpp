@@ -14,7 +14,7 @@ std::string new_key() { return "sk_live_" + random_alnum(32); }
 }  // namespace
 
 gateway_process::gateway_process(const std::string& extra_server_yaml, const std::string& store_a_backend,
-                                 const std::vector<std::string>& emulator_flags) {
+                                 const std::vector<std::string>& emulator_flags, const std::string& store_a_extra_yaml) {
   dir_ = std::filesystem::temp_directory_path() / ("cb-gw-" + random_alnum(10));
   std::filesystem::create_directories(dir_);
   std::string store_a_yaml = "    backend: local\n";
@@ -24,7 +24,8 @@ gateway_process::gateway_process(const std::string& extra_server_yaml, const std
     const std::string platform = store_a_backend == "nuvemshop" ? "nuvemshop" : "bigcommerce";
     emulator_ = std::make_unique<emulator_process>(CUSTBRIDGE_EMULATOR_PATH, platform, flags);
     store_a_yaml = "    backend: " + store_a_backend + "\n    base_url: " + emulator_->base_url() +
-                   "\n    access_token: " + emulator_->stores().at(0).access_token + "\n    timeout_ms: 10000\n";
+                   "\n    access_token: " + emulator_->stores().at(0).access_token + "\n    timeout_ms: 10000\n" +
+                   store_a_extra_yaml;
   }
   keys_ = {new_key(), new_key(), new_key(), new_key(), new_key()};
   std::ofstream cfg(dir_ / "gateway.yaml");

@@ -30,9 +30,12 @@ inline const std::string store_b = "store-b";
 // for the test (backend "nuvemshop", "bigcommerce_v3" or "bigcommerce_v2").
 class gateway_process {
  public:
-  // `extra_server_yaml` is spliced into the server: section (indented two spaces).
+  // `extra_server_yaml` is spliced into the server: section (indented two spaces);
+  // `store_a_extra_yaml` into store_a's section when it is on an emulator (indented four
+  // spaces), e.g. "    ca_file: /tmp/ca.pem\n".
   explicit gateway_process(const std::string& extra_server_yaml = "", const std::string& store_a_backend = "local",
-                           const std::vector<std::string>& emulator_flags = {});
+                           const std::vector<std::string>& emulator_flags = {},
+                           const std::string& store_a_extra_yaml = "");
   ~gateway_process();
 
   std::uint16_t port() const { return port_; }

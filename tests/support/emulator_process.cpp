@@ -20,6 +20,8 @@ emulator_process::emulator_process(const std::string& binary, const std::string&
   if (doc.HasParseError() || !doc.HasMember("url") || !doc.HasMember("stores"))
     throw std::runtime_error("unexpected listening line: " + *line);
   url_ = doc["url"].GetString();
+  if (!url_.starts_with("http://") && !url_.starts_with("https://"))
+    throw std::runtime_error("listening line without an http(s) URL: " + *line);
   port_ = static_cast<std::uint16_t>(std::stoi(url_.substr(url_.rfind(':') + 1)));
   for (const auto& s : doc["stores"].GetArray()) {
     store st;

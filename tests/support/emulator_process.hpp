@@ -20,12 +20,14 @@ class emulator_process {
   };
 
   // `platform` is "nuvemshop" or "bigcommerce"; `flags` are passed through (e.g.
-  // "--customers", "0", "--rate-scale", "100"). Throws std::runtime_error if it does not start.
+  // "--customers", "0", "--rate-scale", "100", or "--tls-cert", FILE, "--tls-key", FILE
+  // to serve HTTPS). Throws std::runtime_error if it does not start.
   emulator_process(const std::string& binary, const std::string& platform, const std::vector<std::string>& flags = {});
   ~emulator_process();
 
   std::uint16_t port() const { return port_; }
-  const std::string& url() const { return url_; }  // http://127.0.0.1:PORT
+  const std::string& url() const { return url_; }  // http://127.0.0.1:PORT, or https:// when serving TLS
+  bool tls() const { return url_.starts_with("https://"); }
   const std::vector<store>& stores() const { return stores_; }
   // The base_url a custbridge store config needs for stores()[i].
   std::string base_url(std::size_t i = 0) const;

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "tests/upstream/test_pki.hpp"
+#include "tests/support/test_pki.hpp"
 #include "tests/upstream/upstream_fixture.hpp"
 
 namespace custbridge::testing {

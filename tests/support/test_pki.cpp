@@ -1,4 +1,4 @@
-#include "tests/upstream/test_pki.hpp"
+#include "tests/support/test_pki.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
