@@ -3,6 +3,8 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <malloc.h>
+
 #include <charconv>
 #include <fstream>
 #include <iostream>
@@ -26,6 +28,15 @@
 
 namespace custbridge::app {
 namespace {
+
+// Each request allocates and frees a few buffers of 50-200 KB (platform bodies, parsed
+// documents). With glibc's default 128 KiB trim threshold every free at the top of the
+// heap gives memory back to the kernel and the next request takes it again: two brk
+// calls per request, about 7% of the time on a list. Keep up to 64 MiB of freed heap.
+void keep_freed_heap() {
+  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+  mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+}
 
 bool wants_help(const std::vector<std::string>& args) {
   for (const auto& a : args)
@@ -102,6 +113,7 @@ int run_serve(const std::vector<std::string>& args) {
   }
   auto cfg = load_or_report(*a.get("--config"));
   if (!cfg) return 2;
+  keep_freed_heap();
   if (auto port = a.get("--port")) {
     unsigned p = 0;
     const auto [end, ec] = std::from_chars(port->data(), port->data() + port->size(), p);

@@ -425,7 +425,7 @@ result<domain::customer_patch> parse_customer_patch(std::string_view body, int m
 }
 
 std::string customer_item_json(const domain::customer& c) {
-  rapidjson::StringBuffer buf;
+  rapidjson::StringBuffer buf(nullptr, 2048);
   json_writer w(buf);
   w.StartObject();
   w.Key("item");
@@ -435,7 +435,8 @@ std::string customer_item_json(const domain::customer& c) {
 }
 
 std::string customer_list_json(const domain::customer_page& page, int limit, std::int64_t offset) {
-  rapidjson::StringBuffer buf;
+  // About 1 KB per customer with an address: reserved once rather than grown ~15 times.
+  rapidjson::StringBuffer buf(nullptr, 256 + 1024 * page.items.size());
   json_writer w(buf);
   w.StartObject();
   w.Key("items");

@@ -23,7 +23,7 @@ std::string request_id_for(const http::request& req) {
   const bool usable = !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
   });
-  return usable ? std::string(given) : new_uuid_v4();
+  return usable ? std::string(given) : new_request_id();
 }
 
 bool is_json_content_type(std::string_view content_type) {
@@ -222,7 +222,7 @@ http::handler make_gateway_handler(std::shared_ptr<const gateway_context> contex
   h.handle = [context](http::request req) { return handle_request(context, std::move(req)); };
   h.on_error = [](int status, std::string_view message) {
     // The request could not be parsed, so there is no client X-Request-Id to honour.
-    const auto request_id = new_uuid_v4();
+    const auto request_id = new_request_id();
     auto res = protocol_error_response(status, message, request_id);
     res.set("X-Request-Id", request_id);
     log_line(R"({"ts":")" + format_iso8601_ms(now_millis()) + R"(","level":"info","msg":"rejected","requestId":")" +

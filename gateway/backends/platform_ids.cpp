@@ -1,6 +1,5 @@
 #include "gateway/backends/platform_ids.hpp"
 
-#include <array>
 
 #include "common/crypto.hpp"
 #include "common/ids.hpp"
@@ -8,20 +7,32 @@
 namespace custbridge::backends {
 namespace {
 
-// Payload layout, most significant first: 52-bit store tag, 4-bit platform,
-// 2-bit kind, 64-bit numeric id = 122 bits, exactly the UUIDv8 payload.
-// Bits 48-51 hold the version (8) and bits 64-65 the variant (0b10).
-bool is_fixed_bit(int position) { return (position >= 48 && position < 52) || position == 64 || position == 65; }
+// Payload layout, most significant first: 52-bit store tag, 4-bit platform, 2-bit kind
+// (58 bits, `high`), then the 64-bit numeric id (`low`): 122 bits, exactly the UUIDv8
+// payload. The UUID's bits 0-47 hold payload bits 121-74, bits 48-51 the version (8),
+// bits 52-63 payload bits 73-62, bits 64-65 the variant (0b10), bits 66-127 payload bits 61-0.
+constexpr std::uint64_t low62 = (std::uint64_t{1} << 62) - 1;
 
-std::uint64_t store_tag(std::string_view store_id) {
+std::uint64_t tag_of(std::string_view store_id) {
   const auto digest = sha256_hex("custbridge-store:" + std::string(store_id));
   return std::stoull(digest.substr(0, 13), nullptr, 16);  // 13 hex digits = 52 bits
 }
 
-struct payload {
-  std::uint64_t high = 0;  // tag(52) | platform(4) | kind(2): 58 bits
-  std::uint64_t low = 0;   // numeric id
-};
+// Every id of a request names the same store: remember the last tag per thread
+// rather than hashing the store id for each of a list's hundred ids.
+std::uint64_t store_tag(std::string_view store_id) {
+  thread_local std::string last_store;
+  thread_local std::uint64_t last_tag = 0;
+  if (last_store.empty() || last_store != store_id) {
+    last_tag = tag_of(store_id);
+    last_store.assign(store_id);
+  }
+  return last_tag;
+}
+
+std::uint64_t high_bits(platform p, id_kind kind, std::string_view store_id) {
+  return (store_tag(store_id) << 6) | (static_cast<std::uint64_t>(p) << 2) | static_cast<std::uint64_t>(kind);
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -33,54 +44,34 @@ int hex_value(char c) {
 }  // namespace
 
 std::string encode_platform_id(platform p, id_kind kind, std::string_view store_id, std::uint64_t numeric_id) {
-  payload value{(store_tag(store_id) << 6) | (static_cast<std::uint64_t>(p) << 2) | static_cast<std::uint64_t>(kind), numeric_id};
-  std::array<std::uint8_t, 16> bytes{};
-  int payload_bit = 121;  // next payload bit to place, counting from the least significant
-  for (int position = 0; position < 128; ++position) {
-    int bit;
-    if (position >= 48 && position < 52) {
-      bit = (0b1000 >> (51 - position)) & 1;
-    } else if (position == 64) {
-      bit = 1;
-    } else if (position == 65) {
-      bit = 0;
-    } else {
-      bit = payload_bit >= 64 ? static_cast<int>((value.high >> (payload_bit - 64)) & 1)
-                              : static_cast<int>((value.low >> payload_bit) & 1);
-      --payload_bit;
-    }
-    if (bit) bytes[position / 8] |= static_cast<std::uint8_t>(0x80 >> (position % 8));
-  }
+  const std::uint64_t high = high_bits(p, kind, store_id);
+  const std::uint64_t uuid_high = ((high >> 10) << 16) | (std::uint64_t{0x8} << 12) | (((high << 2) | (numeric_id >> 62)) & 0xfff);
+  const std::uint64_t uuid_low = (std::uint64_t{0b10} << 62) | (numeric_id & low62);
   static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(digits[bytes[i] >> 4]);
-    out.push_back(digits[bytes[i] & 0x0f]);
+  std::string out(36, '-');
+  std::size_t at = 0;
+  for (int nibble = 0; nibble < 32; ++nibble) {
+    if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
+    const std::uint64_t word = nibble < 16 ? uuid_high : uuid_low;
+    out[at++] = digits[(word >> (60 - 4 * (nibble % 16))) & 0xf];
   }
   return out;
 }
 
 std::optional<std::uint64_t> decode_platform_id(platform p, id_kind kind, std::string_view store_id, std::string_view uuid) {
   if (!is_uuid(uuid)) return std::nullopt;
-  std::array<std::uint8_t, 16> bytes{};
-  std::size_t b = 0;
-  for (std::size_t i = 0; i < uuid.size(); i += (uuid[i] == '-') ? 1 : 2) {
-    if (uuid[i] == '-') continue;
-    bytes[b++] = static_cast<std::uint8_t>(hex_value(uuid[i]) << 4 | hex_value(uuid[i + 1]));
+  std::uint64_t words[2] = {0, 0};
+  int nibble = 0;
+  for (char c : uuid) {
+    if (c == '-') continue;
+    words[nibble / 16] = (words[nibble / 16] << 4) | static_cast<std::uint64_t>(hex_value(c));
+    ++nibble;
   }
-  if ((bytes[6] >> 4) != 8 || (bytes[8] >> 6) != 0b10) return std::nullopt;
-  payload value;
-  for (int position = 0; position < 128; ++position) {
-    if (is_fixed_bit(position)) continue;
-    const int bit = (bytes[position / 8] >> (7 - position % 8)) & 1;
-    value.high = (value.high << 1) | (value.low >> 63);
-    value.low = (value.low << 1) | static_cast<std::uint64_t>(bit);
-  }
-  const std::uint64_t expected_high =
-      (store_tag(store_id) << 6) | (static_cast<std::uint64_t>(p) << 2) | static_cast<std::uint64_t>(kind);
-  if (value.high != expected_high) return std::nullopt;
-  return value.low;
+  const auto [uuid_high, uuid_low] = words;
+  if (((uuid_high >> 12) & 0xf) != 8 || (uuid_low >> 62) != 0b10) return std::nullopt;
+  const std::uint64_t high = ((uuid_high >> 16) << 10) | ((uuid_high & 0xfff) >> 2);
+  if (high != high_bits(p, kind, store_id)) return std::nullopt;
+  return ((uuid_high & 0x3) << 62) | (uuid_low & low62);
 }
 
 }  // namespace custbridge::backends

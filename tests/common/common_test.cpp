@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+
 #include "common/country.hpp"
 #include "common/crypto.hpp"
 #include "common/ids.hpp"
@@ -48,6 +51,21 @@ TEST(Ids, UuidV4Shape) {
   EXPECT_FALSE(is_uuid("cust_abc123"));
   EXPECT_FALSE(is_uuid("00000000-0000-4000-8000-00000000000g"));
   EXPECT_FALSE(is_uuid("000000000000-4000-8000-0000-00000000"));
+}
+
+TEST(Ids, RequestIdsAreVersion4UuidsThatDoNotRepeat) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 20000; ++i) {
+    const auto id = new_request_id();
+    ASSERT_TRUE(is_uuid(id)) << id;
+    ASSERT_EQ(id[14], '4') << id;
+    ASSERT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b') << id;
+    ASSERT_TRUE(seen.insert(id).second) << "repeated: " << id;
+  }
+  // Each thread has its own generator, seeded separately.
+  std::string other;
+  std::thread([&other] { other = new_request_id(); }).join();
+  EXPECT_EQ(seen.count(other), 0u);
 }
 
 TEST(JsonLimits, CountsNestingOutsideStringsOnly) {

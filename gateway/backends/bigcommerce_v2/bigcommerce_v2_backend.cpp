@@ -121,8 +121,9 @@ void blank_to_null(std::optional<std::string>& v) {
 }
 
 api::result<domain::address> read_address(const platform_store& store, const Value& platform) {
-  rapidjson::Document canonical;
-  auto report = mappers::address_to_canonical(*store.plan, platform, canonical, canonical.GetAllocator());
+  scratch_allocator scratch;
+  Value canonical;
+  auto report = mappers::address_to_canonical(*store.plan, platform, canonical, scratch.get());
   if (!report.ok())
     return api::make_error(error_kind::upstream_error,
                            "BigCommerce V2 sent an address the gateway cannot read: " + report.invalid.front().field + " " +
@@ -139,8 +140,9 @@ api::result<domain::address> read_address(const platform_store& store, const Val
 }
 
 api::result<domain::customer> read_customer(const platform_store& store, const Value& platform) {
-  rapidjson::Document canonical;
-  auto report = mappers::customer_from_response(*store.plan, platform, canonical, canonical.GetAllocator());
+  scratch_allocator scratch;
+  Value canonical;
+  auto report = mappers::customer_from_response(*store.plan, platform, canonical, scratch.get());
   if (!report.ok())
     return api::make_error(error_kind::upstream_error,
                            "BigCommerce V2 sent a customer the gateway cannot read: " + report.invalid.front().field + " " +

@@ -321,9 +321,9 @@ awaitable<api::result<std::int64_t>> bigcommerce_v3_backend::ensure_default_attr
 }
 
 api::result<domain::address> bigcommerce_v3_backend::read_address(const Value& platform) const {
-  rapidjson::Document doc;
+  scratch_allocator scratch;
   Value canonical;
-  auto report = mappers::address_to_canonical(*store_->plan, platform, canonical, doc.GetAllocator());
+  auto report = mappers::address_to_canonical(*store_->plan, platform, canonical, scratch.get());
   if (!report.ok()) {
     return api::make_error(error_kind::upstream_error, store_->platform_name + " sent an address the mapping cannot read: " +
                                                            report.invalid.front().field + ": " +
@@ -333,9 +333,9 @@ api::result<domain::address> bigcommerce_v3_backend::read_address(const Value& p
 }
 
 api::result<loaded_customer> bigcommerce_v3_backend::read_customer(const Value& platform, const attribute_ids& ids) const {
-  rapidjson::Document doc;
+  scratch_allocator scratch;
   Value canonical;
-  auto report = mappers::customer_to_canonical(*store_->plan, platform, canonical, doc.GetAllocator(), &ids.binding);
+  auto report = mappers::customer_to_canonical(*store_->plan, platform, canonical, scratch.get(), &ids.binding);
   if (!report.ok()) {
     return api::make_error(error_kind::upstream_error, store_->platform_name + " sent a customer the mapping cannot read: " +
                                                            report.invalid.front().field + ": " +

@@ -75,16 +75,17 @@ std::string encode_query(const query_params& params) {
   return out;
 }
 
-api::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw) {
+api::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw,
+                                             json_allocator& scratch) {
   if (!raw.IsObject())
     return api::make_error(error_kind::upstream_error, store.platform_name + " sent a customer that is not an object");
   const auto id = raw_id(raw);
   if (!id) return api::make_error(error_kind::upstream_error, store.platform_name + " sent a customer without a numeric id");
-  rapidjson::Document canonical;
+  rapidjson::Value canonical;
   // Read-direction reports list platform fields the canonical model has no place for
   // (identification, billing_*...): expected, not an error. A value the mapper could
   // not read is left out of the canonical customer rather than failing the request.
-  mappers::customer_to_canonical(*store.plan, raw, canonical, canonical.GetAllocator());
+  mappers::customer_to_canonical(*store.plan, raw, canonical, scratch);
   auto c = customer_from_canonical(store, canonical);
   if (!c) return c.error();
   platform_customer out{std::move(*c), *id};
@@ -117,7 +118,7 @@ boost::asio::awaitable<api::result<customer_list_page>> fetch_page(const platfor
   if (!body) co_return body.error();
   if (!body->IsArray()) co_return unreadable(store, *r, "a customer list that is not an array");
   for (const auto& raw : body->GetArray()) {
-    auto c = read_customer(store, raw);
+    auto c = read_customer(store, raw, body->GetAllocator());
     if (!c) co_return c.error();
     out.items.push_back(std::move(*c));
   }
@@ -136,7 +137,7 @@ boost::asio::awaitable<api::result<platform_customer>> fetch_customer(const plat
   if (r->status >= 400) co_return response_to_error(store, *r);
   auto body = parse_body(store, *r);
   if (!body) co_return body.error();
-  co_return read_customer(store, *body);
+  co_return read_customer(store, *body, body->GetAllocator());
 }
 
 boost::asio::awaitable<api::result<platform_customer>> write_customer(const platform_store& store, std::string method,
@@ -146,7 +147,7 @@ boost::asio::awaitable<api::result<platform_customer>> write_customer(const plat
   if (!r) co_return r.error();
   auto doc = parse_body(store, *r);
   if (!doc) co_return doc.error();
-  co_return read_customer(store, *doc);
+  co_return read_customer(store, *doc, doc->GetAllocator());
 }
 
 boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& store, std::string email,

@@ -41,8 +41,11 @@ api::api_error customer_not_found(std::string_view canonical_id);
 // "a=b&c=d" with every key and value percent-encoded (RFC 3986 unreserved kept).
 std::string encode_query(const query_params& params);
 
-// One platform customer object -> the domain customer with this store's UUIDs.
-api::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw);
+// One platform customer object -> the domain customer with this store's UUIDs. The
+// intermediate canonical JSON lives in `scratch` (the allocator of the document that
+// holds `raw`, so a page of customers shares one pool).
+api::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw,
+                                             json_allocator& scratch);
 
 // GET /customers?<params>&page=P&per_page=N. A 404 "Last page is N" is an empty page
 // (past_end); other platform errors go through the mapping's error table.
