@@ -182,6 +182,26 @@ TEST_P(BackendParity, ValidationHappensBeforeAnyBackend) {
   EXPECT_EQ(code_of(r), "VALIDATION_ERROR");
 }
 
+TEST_P(BackendParity, OptionalFieldsNotGivenReadAsNull) {
+  auto id = create(R"({"email":"sparse@example.com","name":"Sparse Person",
+    "addresses":[{"firstName":"Sparse","lastName":"Person","address1":"Rua Augusta 1200","city":"São Paulo",
+                  "region":"SP","postalCode":"01304-001","country":"BR"}]})");
+  const auto got = get(id).body;
+  const auto listed = list("?email=sparse%40example.com").body;
+  auto got_doc = parse_json(got);
+  auto listed_doc = parse_json(listed);
+  ASSERT_EQ(listed_doc["items"].Size(), 1u) << listed;
+  for (const rapidjson::Value* customer : {&got_doc["item"], &listed_doc["items"][0]}) {
+    const auto& c = *customer;
+    const auto& body = customer == &got_doc["item"] ? got : listed;
+    EXPECT_TRUE(c["phone"].IsNull()) << body;
+    ASSERT_EQ(c["addresses"].Size(), 1u) << body;
+    EXPECT_TRUE(c["addresses"][0]["company"].IsNull()) << body;
+    EXPECT_TRUE(c["addresses"][0]["address2"].IsNull()) << body;
+    EXPECT_TRUE(c["addresses"][0]["phone"].IsNull()) << body;
+  }
+}
+
 // A stop after serving leaves idle pooled platform connections behind; they must be
 // closed before the server's io_context goes (once a use-after-free at exit).
 TEST_P(BackendParity, StopsCleanlyAfterServing) {

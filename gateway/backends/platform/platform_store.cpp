@@ -37,13 +37,19 @@ std::optional<std::uint64_t> numeric_id(const Value& v) {
   return std::nullopt;
 }
 
-std::optional<std::string> optional_string(const Value& obj, const char* key) {
+std::string string_or_empty(const Value& obj, const char* key) {
   auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
   return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
-std::string string_or_empty(const Value& obj, const char* key) { return optional_string(obj, key).value_or(""); }
+// Platforms keep an unset optional field as "" (BigCommerce's company, phone...); the
+// canonical API, like the local store, has no empty optional strings: they read as null.
+std::optional<std::string> optional_string(const Value& obj, const char* key) {
+  auto s = string_or_empty(obj, key);
+  if (s.empty()) return std::nullopt;
+  return s;
+}
 
 void set_string(Value& obj, const char* key, const std::optional<std::string>& v, json_allocator& alloc) {
   Value value;
