@@ -87,10 +87,26 @@ class reader {
 
   static std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
+  const std::string& file() const { return file_; }
+
  private:
   std::string file_;
   diagnostics& out_;
 };
+
+// Relative paths in the config are relative to the config file's folder, not the working directory.
+std::string relative_to_config(const std::string& config_file, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(config_file).parent_path() / path).string();
+}
+
+// Why `file` cannot be read ("does not exist", "cannot be read"), or nullopt if it can.
+std::optional<std::string> unreadable_file(const std::string& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return "does not exist";
+  if (std::filesystem::is_directory(file, ec) || !std::ifstream(file)) return "cannot be read";
+  return std::nullopt;
+}
 
 void read_duration(reader& r, const YAML::Node& parent, const char* key, const std::string& path,
                    std::chrono::milliseconds& into) {
@@ -172,7 +188,10 @@ void read_platform(reader& r, const YAML::Node& body, const std::string& path, p
     if (auto v = r.string(n, path + ".mapping")) p.mapping_file = *v;
   }
   if (auto n = body["ca_file"]) {
-    if (auto v = r.string(n, path + ".ca_file")) p.ca_file = *v;
+    if (auto v = r.string(n, path + ".ca_file"); v && !v->empty()) {
+      p.ca_file = relative_to_config(r.file(), *v);
+      if (auto problem = unreadable_file(p.ca_file)) r.error(n, path + ".ca_file", "CA file '" + p.ca_file + "' " + *problem);
+    }
   }
   read_duration(r, body, "timeout_ms", path, p.timeout);
   read_duration(r, body, "connect_timeout_ms", path, p.connect_timeout);
@@ -374,13 +393,8 @@ boost::system::result<gateway_config, diagnostics> parse_gateway_config(const st
   }
   if (!problems.empty()) return problems;
 
-  const auto base = std::filesystem::path(file_name).parent_path();
-  for (auto& [id, store] : cfg.stores) {
-    for (auto* file : {&store.platform.mapping_file, &store.platform.ca_file})
-      if (!file->empty() && std::filesystem::path(*file).is_relative()) *file = (base / *file).string();
-  }
-  if (cfg.state.sqlite_path != ":memory:" && std::filesystem::path(cfg.state.sqlite_path).is_relative())
-    cfg.state.sqlite_path = (base / cfg.state.sqlite_path).string();
+  for (auto& [id, store] : cfg.stores) store.platform.mapping_file = relative_to_config(file_name, store.platform.mapping_file);
+  if (cfg.state.sqlite_path != ":memory:") cfg.state.sqlite_path = relative_to_config(file_name, cfg.state.sqlite_path);
   return cfg;
 }
 

@@ -36,7 +36,7 @@ struct platform_config {
   std::string access_token;  // a secret: give it as ${ENV}
   std::string user_agent = "custbridge/0.1 (ops@custbridge.invalid)";
   std::string mapping_file;  // "" = the shipped mapping for the backend
-  std::string ca_file;       // "" = the system's CA store
+  std::string ca_file;       // "" = the system's CA store; else a readable file
   std::chrono::milliseconds timeout{15'000};  // per canonical request, retries included
   std::chrono::milliseconds connect_timeout{2'000};
   int max_attempts = 3;

@@ -101,8 +101,10 @@ http::response to_response(const api_error& error, std::string_view request_id) 
     w.Key("excerpt");
     w.String(error.upstream_excerpt.c_str(), static_cast<rapidjson::SizeType>(error.upstream_excerpt.size()));
     w.EndObject();
+  }
+  if (error.retryable || error.upstream_status != 0) {
     w.Key("retryable");
-    w.Bool(error.retryable);
+    w.Bool(error.retryable.value_or(false));
   }
   if (!request_id.empty()) {
     w.Key("requestId");

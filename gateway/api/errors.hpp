@@ -42,10 +42,12 @@ struct api_error {
   std::string allow;                       // METHOD_NOT_ALLOWED: the Allow header value
   std::string required_scope;              // FORBIDDEN: emitted as details.required
   // Errors that came from a platform keep its words for debugging: emitted as
-  // "upstream":{"status","excerpt"} and "retryable" when upstream_status is set.
+  // "upstream":{"status","excerpt"} when upstream_status is set.
   int upstream_status = 0;
   std::string upstream_excerpt;
-  bool retryable = false;
+  // Set by errors from a platform or the way to it (a refused connection, a rejected
+  // certificate). Emitted when set, and as false with upstream_status.
+  std::optional<bool> retryable;
 };
 
 template <class T>

@@ -106,7 +106,10 @@ upstream_failure failure_of(const exchange_result& r, const base_url& base, int 
       f.kind = r.timed_out && deadline_passed ? failure_kind::timeout : failure_kind::connect;
       break;
     case exchange_result::error::tls:
-      f.kind = r.timed_out && deadline_passed ? failure_kind::timeout : failure_kind::tls;
+      if (r.timed_out && deadline_passed)
+        f.kind = failure_kind::timeout;
+      else
+        f.kind = r.verify_failed ? failure_kind::certificate_rejected : failure_kind::tls;
       break;
     case exchange_result::error::network:
     case exchange_result::error::none:

@@ -18,6 +18,7 @@ std::string_view to_string(failure_kind kind) {
     case failure_kind::network: return "network";
     case failure_kind::timeout: return "timeout";
     case failure_kind::tls: return "tls";
+    case failure_kind::certificate_rejected: return "certificate_rejected";
     case failure_kind::circuit_open: return "circuit_open";
     case failure_kind::rate_limited: return "rate_limited";
   }
@@ -31,7 +32,8 @@ int suggested_status(failure_kind kind) {
     case failure_kind::rate_limited: return 429;
     case failure_kind::connect:
     case failure_kind::network:
-    case failure_kind::tls: return 502;
+    case failure_kind::tls:
+    case failure_kind::certificate_rejected: return 502;
   }
   return 502;
 }

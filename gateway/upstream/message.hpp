@@ -53,9 +53,12 @@ enum class failure_kind {
   // The request's deadline (or the client's request_timeout) passed before a response
   // arrived. A non-idempotent request may or may not have been applied. Gateway: 504.
   timeout,
-  // The TLS handshake failed, most often because the platform's certificate did not
-  // verify (untrusted issuer, wrong host name, expired). Never retried. Gateway: 502.
+  // The TLS handshake failed for a reason other than the certificate (no common
+  // protocol version, connection closed mid-handshake). Retried like connect. Gateway: 502.
   tls,
+  // The platform's certificate did not verify (untrusted issuer, wrong host name,
+  // expired): a configuration problem, so it is never retried. Gateway: 502.
+  certificate_rejected,
   // The circuit breaker for this client is open after repeated failures; nothing was
   // sent. retry_after is the remaining cool-down. Gateway: 503.
   circuit_open,

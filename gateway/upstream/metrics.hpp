@@ -11,7 +11,7 @@
 
 namespace custbridge::upstream {
 
-inline constexpr std::size_t failure_kind_count = 6;
+inline constexpr std::size_t failure_kind_count = 7;
 // Upper bounds (ms) of the latency histogram's buckets; a last, implicit +Inf bucket follows.
 inline constexpr std::array<std::int64_t, 12> latency_bucket_ms{5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000};
 

@@ -2,9 +2,9 @@
 #include "gateway/upstream/transport.hpp"
 #include "common/text.hpp"
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -102,6 +102,15 @@ bool is_ip_literal(const std::string& host) {
   error_code ec;
   asio::ip::make_address(host, ec);
   return !ec;
+}
+
+// OpenSSL checks the certificate against `host` while verifying the chain, so a wrong
+// name fails with its own verify result ("hostname mismatch", "IP address mismatch").
+// SNI carries names only, never IP literals (RFC 6066).
+bool expect_peer_name(SSL* ssl, const std::string& host) {
+  if (is_ip_literal(host)) return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
+  SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  return SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 && SSL_set1_host(ssl, host.c_str()) == 1;
 }
 
 struct checkout_result {
@@ -225,24 +234,21 @@ asio::awaitable<connect_result> transport::impl::connect(base_url to) {
   }
   auto conn = std::make_unique<connection>(std::move(socket), tls);
   auto& stream = std::get<tls_stream>(conn->stream);
-  // SNI carries names only, never IP literals (RFC 6066).
-  if (!is_ip_literal(to.host)) SSL_set_tlsext_host_name(stream.native_handle(), to.host.c_str());
+  if (!expect_peer_name(stream.native_handle(), to.host)) {
+    out.failure.err = exchange_result::error::tls;
+    out.failure.message = "cannot set up the certificate name check for " + to.host;
+    co_return out;
+  }
   stream.set_verify_mode(ssl::verify_peer);
-  stream.set_verify_callback(ssl::host_name_verification(to.host));
   auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, token{});
   if (hec) {
     out.failure.err = exchange_result::error::tls;
     const long verify = SSL_get_verify_result(stream.native_handle());
-    if (verify != X509_V_OK) {
-      out.failure.verify_failed = true;
+    out.failure.verify_failed = verify != X509_V_OK;
+    if (out.failure.verify_failed)
       out.failure.message = "TLS certificate of " + where + " rejected: " + X509_verify_cert_error_string(verify);
-    } else if (hec.category() == asio::error::get_ssl_category()) {
-      // e.g. the host name check failed inside the verify callback, or protocol mismatch
-      out.failure.verify_failed = ERR_GET_REASON(hec.value()) == SSL_R_CERTIFICATE_VERIFY_FAILED;
+    else
       out.failure.message = "TLS handshake with " + where + " failed: " + hec.message();
-    } else {
-      out.failure.message = "TLS handshake with " + where + " failed: " + hec.message();
-    }
     co_return out;
   }
   out.conn = std::move(conn);

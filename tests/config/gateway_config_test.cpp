@@ -1,7 +1,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "config/gateway_config.hpp"
 
@@ -86,6 +89,41 @@ TEST(GatewayConfig, PlatformStores) {
                           "gw.yaml:3:5: stores.bc.access_token: missing required key 'access_token' (give it as ${ENV_VAR})"));
   EXPECT_THAT(messages("stores:\n  l:\n    backend: local\n    base_url: http://x\napi_keys: []\n"),
               ElementsAre("gw.yaml:4:5: stores.l.base_url: unknown key 'base_url'"));
+}
+
+TEST(GatewayConfig, CaFileMustBeAReadableFileRelativeToTheConfig) {
+  const auto dir = std::filesystem::temp_directory_path() / ("cb-config-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "certs");
+  std::ofstream(dir / "ca.pem") << "-----BEGIN CERTIFICATE-----\n";
+  const auto config = (dir / "gw.yaml").string();
+  auto with_ca_file = [&](const std::string& ca_file) {
+    return parse_gateway_config("stores:\n"
+                                "  ns:\n"
+                                "    backend: nuvemshop\n"
+                                "    base_url: https://127.0.0.1:9/v1/1\n"
+                                "    access_token: tok\n"
+                                "    ca_file: " + ca_file + "\n"
+                                "api_keys: []\n",
+                                config);
+  };
+  auto relative = with_ca_file("ca.pem");
+  ASSERT_TRUE(relative) << relative.error().front().to_string();
+  EXPECT_EQ(relative->stores.at("ns").platform.ca_file, (dir / "ca.pem").string());
+  auto absolute = with_ca_file((dir / "ca.pem").string());
+  ASSERT_TRUE(absolute) << absolute.error().front().to_string();
+  EXPECT_EQ(absolute->stores.at("ns").platform.ca_file, (dir / "ca.pem").string());
+
+  auto missing = with_ca_file("missing.pem");
+  ASSERT_FALSE(missing);
+  ASSERT_EQ(missing.error().size(), 1u);
+  EXPECT_EQ(missing.error()[0].to_string(),
+            config + ":6:14: stores.ns.ca_file: CA file '" + (dir / "missing.pem").string() + "' does not exist");
+  auto folder = with_ca_file("certs");
+  ASSERT_FALSE(folder);
+  ASSERT_EQ(folder.error().size(), 1u);
+  EXPECT_EQ(folder.error()[0].to_string(),
+            config + ":6:14: stores.ns.ca_file: CA file '" + (dir / "certs").string() + "' cannot be read");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(GatewayConfig, YamlSyntaxErrorHasAPosition) {

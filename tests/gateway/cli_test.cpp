@@ -88,6 +88,23 @@ TEST(Cli, CheckConfigSubstitutesEnvironmentAndReportsUnsetVariables) {
   EXPECT_THAT(set.out, HasSubstr("OK (1 store(s), 1 API key(s))"));
 }
 
+TEST(Cli, CheckConfigReportsACaFileThatDoesNotExist) {
+  const auto path = write_temp("tls.yaml",
+                               "stores:\n"
+                               "  s1:\n"
+                               "    backend: nuvemshop\n"
+                               "    base_url: https://127.0.0.1:9/v1/1\n"
+                               "    access_token: secret-token\n"
+                               "    ca_file: missing-ca.pem\n"
+                               "api_keys: []\n");
+  const auto ca_file = (std::filesystem::path(path).parent_path() / "missing-ca.pem").string();
+  auto r = run_command({bin, "check-config", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(path + ":6:14: stores.s1.ca_file: CA file '" + ca_file + "' does not exist"));
+  EXPECT_THAT(r.err, HasSubstr("1 problem(s) found"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("OK")));
+}
+
 TEST(Cli, ServeRefusesAnInvalidConfigWithoutStarting) {
   const auto path = write_temp("broken.yaml", "stores: [\n");
   auto r = run_command({bin, "serve", "--config", path});

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <map>
 #include <set>
 
@@ -130,6 +131,18 @@ TEST_P(FaultTolerance, ARateLimitStormEndsInRetryAfterNotAHang) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(12));
   EXPECT_NE(r.status, 200);
   expect_canonical_failure(r);
+}
+
+TEST_P(FaultTolerance, AnUnreachablePlatformIsARetryableUpstreamError) {
+  gw.emulator()->process().signal(SIGKILL);
+  ASSERT_TRUE(gw.emulator()->process().wait(std::chrono::seconds(5)));
+  auto r = gw.call("GET", path, gw.keys().admin);
+  EXPECT_EQ(r.status, 502) << r.body;
+  expect_canonical_failure(r);
+  auto doc = parse_json(r.body);
+  EXPECT_THAT(doc["error"]["message"].GetString(), ::testing::HasSubstr("Connection refused"));
+  ASSERT_TRUE(doc["error"].HasMember("retryable")) << r.body;
+  EXPECT_TRUE(doc["error"]["retryable"].GetBool()) << r.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Platforms, FaultTolerance, ::testing::Values("nuvemshop", "bigcommerce_v3"),

@@ -33,13 +33,15 @@ class TlsEndToEnd : public ::testing::TestWithParam<std::string> {
                                              store_yaml);
   }
 
-  // A canonical 502 that says the emulator's certificate was rejected and carries no
-  // platform credential, neither in the answer nor in the gateway's log.
+  // A canonical 502, not retryable, that says the emulator's certificate was rejected
+  // and carries no platform credential, neither in the answer nor in the gateway's log.
   static void expect_tls_rejection(gateway_process& gw, const http_reply& r, const std::string& reason = "") {
     EXPECT_EQ(r.status, 502) << r.body;
     auto doc = parse_json(r.body);
     ASSERT_TRUE(doc.HasMember("error")) << r.body;
     EXPECT_STREQ(doc["error"]["code"].GetString(), "UPSTREAM_ERROR");
+    ASSERT_TRUE(doc["error"].HasMember("retryable")) << r.body;
+    EXPECT_FALSE(doc["error"]["retryable"].GetBool()) << r.body;
     const std::string message = doc["error"]["message"].GetString();
     EXPECT_THAT(message, HasSubstr("TLS certificate of 127.0.0.1:" + std::to_string(gw.emulator()->port()) + " rejected"));
     if (!reason.empty()) {
@@ -93,35 +95,55 @@ TEST_P(TlsEndToEnd, SystemTrustStoreRejectsTheTestCa) {
 }
 
 TEST_P(TlsEndToEnd, CertificateForAnotherNameIsRejected) {
-  // Trusted issuer, so only the name check can reject it. OpenSSL reports the failed
-  // name check as "unspecified certificate verification error"; that wording is not pinned.
+  // Trusted issuer, so only the name check can reject it. The emulator is reached as
+  // 127.0.0.1, so the certificate's address is what does not match.
   auto gw = start_gateway(pki_->wrong_name_cert(), pki_->wrong_name_key(), pki_->ca_file());
   auto r = gw->call("GET", path, gw->keys().admin);
-  expect_tls_rejection(*gw, r);
+  expect_tls_rejection(*gw, r, "IP address mismatch");
 }
 
 INSTANTIATE_TEST_SUITE_P(PlatformBackends, TlsEndToEnd, ::testing::Values("nuvemshop", "bigcommerce_v3", "bigcommerce_v2"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
 
-TEST(TlsConfig, ServeRefusesToStartWithAMissingCaFile) {
-  const auto dir = std::filesystem::temp_directory_path() / ("cb-tls-" + random_alnum(8));
-  std::filesystem::create_directories(dir);
-  const auto config = (dir / "gateway.yaml").string();
-  std::ofstream(config) << "server: {port: 0}\n"
-                           "state: {sqlite_path: data.db}\n"
-                           "stores:\n"
-                           "  s1:\n"
-                           "    backend: nuvemshop\n"
-                           "    base_url: https://127.0.0.1:9/v1/1\n"
-                           "    access_token: secret-token\n"
-                           "    ca_file: missing-ca.pem\n"
-                           "api_keys: []\n";
-  auto r = run_command({CUSTBRIDGE_BINARY_PATH, "serve", "--config", config});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("cannot load CA file '" + (dir / "missing-ca.pem").string() + "'"));
+class TlsConfig : public ::testing::Test {
+ protected:
+  void SetUp() override { std::filesystem::create_directories(dir); }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  // `custbridge serve` on a config whose only store has this `ca_file`.
+  command_result serve_with_ca_file(const std::string& ca_file) {
+    std::ofstream(config) << "server: {port: 0}\n"
+                             "state: {sqlite_path: data.db}\n"
+                             "stores:\n"
+                             "  s1:\n"
+                             "    backend: nuvemshop\n"
+                             "    base_url: https://127.0.0.1:9/v1/1\n"
+                             "    access_token: secret-token\n"
+                             "    ca_file: " << ca_file << "\n"
+                             "api_keys: []\n";
+    return run_command({CUSTBRIDGE_BINARY_PATH, "serve", "--config", config});
+  }
+
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("cb-tls-" + random_alnum(8));
+  const std::string config = (dir / "gateway.yaml").string();
+};
+
+TEST_F(TlsConfig, ServeRefusesToStartWithAMissingCaFile) {
+  auto r = serve_with_ca_file("missing-ca.pem");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(config + ":8:14: stores.s1.ca_file: CA file '" + (dir / "missing-ca.pem").string() +
+                               "' does not exist"));
   EXPECT_THAT(r.out, Not(HasSubstr("listening")));
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
+}
+
+TEST_F(TlsConfig, ServeRefusesToStartWithACaFileWithoutCertificates) {
+  std::ofstream(dir / "empty-ca.pem") << "not a certificate\n";
+  auto r = serve_with_ca_file("empty-ca.pem");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("cannot load CA file '" + (dir / "empty-ca.pem").string() + "'"));
+  EXPECT_THAT(r.out, Not(HasSubstr("listening")));
 }
 
 TEST(TlsEmulatorFlags, CertificateAndKeyGoTogether) {

@@ -80,7 +80,7 @@ TEST_F(UpstreamTls, UntrustedIssuerIsRejectedAndNeverRetried) {
   auto c = runner.make_client(client_for(up.url(true), false));
   auto r = runner.send(*c, get("/x"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, failure_kind::tls);
+  EXPECT_EQ(r.error().kind, failure_kind::certificate_rejected);
   EXPECT_EQ(r.error().attempts, 1);
   EXPECT_NE(r.error().message.find("unable to get local issuer certificate"), std::string::npos) << r.error().message;
   EXPECT_EQ(up.hits(), 0);
@@ -92,7 +92,7 @@ TEST_F(UpstreamTls, SelfSignedCertificateIsRejected) {
   auto c = runner.make_client(client_for(up.url(true), true));
   auto r = runner.send(*c, get("/x"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, failure_kind::tls);
+  EXPECT_EQ(r.error().kind, failure_kind::certificate_rejected);
   EXPECT_NE(r.error().message.find("self-signed certificate"), std::string::npos) << r.error().message;
   EXPECT_EQ(up.hits(), 0);
 }
@@ -103,11 +103,39 @@ TEST_F(UpstreamTls, CertificateForAnotherNameIsRejected) {
   auto c = runner.make_client(client_for(up.url(true), true));
   auto r = runner.send(*c, post("/customers", "{}"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, failure_kind::tls);
+  EXPECT_EQ(r.error().kind, failure_kind::certificate_rejected);
   EXPECT_EQ(r.error().attempts, 1);
-  EXPECT_NE(r.error().message.find("rejected"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("TLS certificate of 127.0.0.1:" + std::to_string(up.port()) + " rejected: IP address mismatch"),
+            std::string::npos)
+      << r.error().message;
   EXPECT_EQ(up.hits(), 0);
   EXPECT_EQ(upstream::suggested_status(r.error().kind), 502);
+}
+
+TEST_F(UpstreamTls, CertificateForAnotherDnsNameIsRejected) {
+  scripted_upstream up(echo_target, tls_server(pki_->wrong_name_cert(), pki_->wrong_name_key()));
+  client_runner runner;
+  auto c = runner.make_client(client_for("https://localhost:" + std::to_string(up.port()), true));
+  auto r = runner.send(*c, get("/x"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, failure_kind::certificate_rejected);
+  EXPECT_EQ(r.error().attempts, 1);
+  EXPECT_NE(r.error().message.find("rejected: hostname mismatch"), std::string::npos) << r.error().message;
+  EXPECT_EQ(up.hits(), 0);
+}
+
+TEST_F(UpstreamTls, HandshakeWithAPlainHttpServerFailsWithoutBlamingTheCertificate) {
+  scripted_upstream up(echo_target);
+  client_runner runner;
+  auto o = client_for("https://127.0.0.1:" + std::to_string(up.port()), true);
+  o.max_attempts = 2;
+  auto c = runner.make_client(o);
+  auto r = runner.send(*c, get("/x"), 2s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, failure_kind::tls);
+  EXPECT_EQ(r.error().attempts, 2) << "unlike a rejected certificate, it may be retried";
+  EXPECT_NE(r.error().message.find("TLS handshake with 127.0.0.1:" + std::to_string(up.port()) + " failed"), std::string::npos)
+      << r.error().message;
 }
 
 TEST_F(UpstreamTls, StalledHandshakeEndsAtTheConnectTimeout) {

@@ -75,12 +75,14 @@ api::api_error failure_to_error(const platform_store& store, const upstream::ups
     case upstream::failure_kind::rate_limited: e.kind = error_kind::rate_limited; break;
     case upstream::failure_kind::connect:
     case upstream::failure_kind::network:
-    case upstream::failure_kind::tls: e.kind = error_kind::upstream_error; break;
+    case upstream::failure_kind::tls:
+    case upstream::failure_kind::certificate_rejected: e.kind = error_kind::upstream_error; break;
   }
   e.message = store.platform_name + ": " + failure.message;
   if (failure.retry_after) e.retry_after_seconds = static_cast<int>((failure.retry_after->count() + 999) / 1000);
   if (e.kind == error_kind::rate_limited && !e.retry_after_seconds) e.retry_after_seconds = 1;
-  e.retryable = true;
+  // Asking again gets the same certificate, rejected the same way.
+  e.retryable = failure.kind != upstream::failure_kind::certificate_rejected;
   return e;
 }
 
