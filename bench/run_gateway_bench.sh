@@ -5,13 +5,20 @@
 #   (b) nginx proxy_pass to the emulator (the pure-proxy baseline),
 #   (c) custbridge translating the canonical API to the emulator.
 # Requests: one customer by id, and a 50-customer list.
-# Usage: bench/run_gateway_bench.sh   (DURATION=10 CONNECTIONS=16 THREADS=2 to tune)
+# Two CPU layouts, each run in full:
+#   shared    every process on every core (the proxy under test competes with wrk and
+#             the platform for CPU, so its CPU cost per request shows up as lost rps);
+#   isolated  wrk and the emulator on the first cores, the proxy under test (nginx or
+#             custbridge) alone on the last one, as a gateway sits on its own machine
+#             in front of a platform it does not share CPUs with.
+# Usage: bench/run_gateway_bench.sh   (DURATION=10 CONNECTIONS=16 THREADS=2 LAYOUTS="shared isolated")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
+LAYOUTS=${LAYOUTS:-shared isolated}
 
 bash scripts/setup.sh
 # ccache keys on paths relative to the checkout, so clones elsewhere reuse its cache.
@@ -48,7 +55,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # (a) the emulator: 200 seeded customers, rate limits off so they do not dominate.
 "$emulator" nuvemshop --port 0 --customers 200 --seed 3 --rate-scale 0 > "$work/emulator.log" 2>&1 &
-pids+=($!)
+emu_pid=$!
+pids+=($emu_pid)
 wait_for "$work/emulator.log" '"listening"'
 emu_url=$(sed -n '/"listening"/{s/.*"url":"\([^"]*\)".*/\1/p;q}' "$work/emulator.log")
 emu_port=${emu_url##*:}
@@ -95,7 +103,8 @@ api_keys:
   - {name: bench, sha256: $(printf '%s' "$key" | sha256sum | cut -d' ' -f1), stores: [bench], scopes: ["*"]}
 CONF
 "$bin" serve --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 &
-pids+=($!)
+gw_pid=$!
+pids+=($gw_pid)
 wait_for "$work/gateway.log" '"listening"'
 gw_url=$(sed -n '/"listening"/{s/.*"url":"\([^"]*\)".*/\1/p;q}' "$work/gateway.log")
 gw_customer=$(curl -s "$gw_url/stores/bench/customers?limit=1&sortOrder=asc" -H "X-API-Key: $key" |
@@ -105,33 +114,56 @@ gw_customer=$(curl -s "$gw_url/stores/bench/customers?limit=1&sortOrder=asc" -H 
 platform_headers=(-H "Authentication: bearer $token" -H "User-Agent: bench (b@x.invalid)")
 gateway_headers=(-H "X-API-Key: $key")
 
+cores=$(nproc 2>/dev/null || echo 1)
+last_core=$((cores - 1))
+proxy_pids() { cat "$work/nginx.pid"; pgrep -P "$(cat "$work/nginx.pid")"; echo "$gw_pid"; }
+wrk_cpus=()
+use_layout() {  # shared | isolated
+  local client_cpus=0-$last_core proxy_cpus=0-$last_core
+  if [ "$1" = isolated ]; then
+    client_cpus=0-$((last_core - 1)); [ "$last_core" -eq 1 ] && client_cpus=0
+    proxy_cpus=$last_core
+  fi
+  taskset -a -p -c "$client_cpus" "$emu_pid" >/dev/null
+  for p in $(proxy_pids); do taskset -a -p -c "$proxy_cpus" "$p" >/dev/null; done
+  wrk_cpus=(taskset -c "$client_cpus")
+}
+
 to_ms() {  # "1.23ms" | "850.00us" | "1.02s" -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 run() {  # label url headers...
   local label=$1 url=$2; shift 2
   curl -sf -o /dev/null "$@" "$url" || { echo "$label: $url does not answer 200" >&2; exit 1; }
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" > "$work/wrk.out"
+  "${wrk_cpus[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" > "$work/wrk.out"
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$work/wrk.out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$work/wrk.out")")
   errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$work/wrk.out")
   printf '%-28s %10s rps   p50 %8s ms   p99 %8s ms   non-2xx %s\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}"
-  echo "$label $rps $p50 $p99" >> "$work/results"
+  echo "$layout $label $rps $p50 $p99" >> "$work/results"
 }
 
-echo "== $(date -u +%FT%TZ) $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s"
-run "single (a) emulator"  "$emu_url/v1/$store/customers/$customer" "${platform_headers[@]}"
-run "single (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers/$customer" "${platform_headers[@]}"
-run "single (c) custbridge" "$gw_url/stores/bench/customers/$gw_customer" "${gateway_headers[@]}"
-run "list50 (a) emulator"  "$emu_url/v1/$store/customers?per_page=50" "${platform_headers[@]}"
-run "list50 (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers?per_page=50" "${platform_headers[@]}"
-run "list50 (c) custbridge" "$gw_url/stores/bench/customers?limit=50&sortOrder=asc" "${gateway_headers[@]}"
+command -v taskset >/dev/null || LAYOUTS=shared
+[ "$cores" -ge 2 ] || LAYOUTS=shared
+echo "== $(date -u +%FT%TZ) $cores cores, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, layouts: $LAYOUTS"
+for layout in $LAYOUTS; do
+  use_layout "$layout"
+  echo "-- layout $layout"
+  run "single (a) emulator"  "$emu_url/v1/$store/customers/$customer" "${platform_headers[@]}"
+  run "single (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers/$customer" "${platform_headers[@]}"
+  run "single (c) custbridge" "$gw_url/stores/bench/customers/$gw_customer" "${gateway_headers[@]}"
+  run "list50 (a) emulator"  "$emu_url/v1/$store/customers?per_page=50" "${platform_headers[@]}"
+  run "list50 (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers?per_page=50" "${platform_headers[@]}"
+  run "list50 (c) custbridge" "$gw_url/stores/bench/customers?limit=50&sortOrder=asc" "${gateway_headers[@]}"
+done
 
 echo "== ratios (targets: c/b rps >= 0.8; c p99 - a p99 <= 1 ms)"
-for kind in single list50; do
-  awk -v k="$kind" '$1 == k { rps[$3] = $4; p99[$3] = $6 }
-    END { printf "%-7s c/b rps %.2f   c/a rps %.2f   p99 added over (a) %+.3f ms\n", k, rps["custbridge"] / rps["nginx"],
-          rps["custbridge"] / rps["emulator"], p99["custbridge"] - p99["emulator"] }' "$work/results"
+for layout in $LAYOUTS; do
+  for kind in single list50; do
+    awk -v l="$layout" -v k="$kind" '$1 == l && $2 == k { rps[$4] = $5; p99[$4] = $7 }
+      END { printf "%-9s %-7s c/b rps %.2f   c/a rps %.2f   p99 added over (a) %+.3f ms\n", l, k, rps["custbridge"] / rps["nginx"],
+            rps["custbridge"] / rps["emulator"], p99["custbridge"] - p99["emulator"] }' "$work/results"
+  done
 done
