@@ -132,10 +132,13 @@ use_layout() {  # shared | isolated
 to_ms() {  # "1.23ms" | "850.00us" | "1.02s" -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
+pace_ms=0
 run() {  # label url headers...
   local label=$1 url=$2; shift 2
   curl -sf -o /dev/null "$@" "$url" || { echo "$label: $url does not answer 200" >&2; exit 1; }
-  "${wrk_cpus[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" > "$work/wrk.out"
+  local script=()
+  [ "$pace_ms" -gt 0 ] && script=(-s bench/pace.lua)
+  PACE_MS=$pace_ms "${wrk_cpus[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${script[@]}" "$@" "$url" > "$work/wrk.out"
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$work/wrk.out")")
@@ -143,6 +146,11 @@ run() {  # label url headers...
   errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$work/wrk.out")
   printf '%-28s %10s rps   p50 %8s ms   p99 %8s ms   non-2xx %s\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}"
   echo "$layout $label $rps $p50 $p99" >> "$work/results"
+}
+
+paced_delay() {  # layout kind -> ms pause that offers about half of custbridge's closed-loop rps
+  awk -v l="$1" -v k="$2" -v c="$CONNECTIONS" '$1 == l && $2 == k && $4 == "custbridge" {
+    d = int(c * 1000 / ($5 * 0.5) + 0.5); print (d < 1 ? 1 : d) }' "$work/results"
 }
 
 command -v taskset >/dev/null || LAYOUTS=shared
@@ -157,13 +165,29 @@ for layout in $LAYOUTS; do
   run "list50 (a) emulator"  "$emu_url/v1/$store/customers?per_page=50" "${platform_headers[@]}"
   run "list50 (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers?per_page=50" "${platform_headers[@]}"
   run "list50 (c) custbridge" "$gw_url/stores/bench/customers?limit=50&sortOrder=asc" "${gateway_headers[@]}"
+  # The same requests at a fixed load of about half what custbridge reached above
+  # (each connection pauses after every response), to see service time without queueing.
+  base=$layout
+  layout=$base-paced
+  pace_ms=$(paced_delay "$base" single)
+  echo "-- layout $layout (single: ${pace_ms} ms pause per connection)"
+  run "single (a) emulator"  "$emu_url/v1/$store/customers/$customer" "${platform_headers[@]}"
+  run "single (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers/$customer" "${platform_headers[@]}"
+  run "single (c) custbridge" "$gw_url/stores/bench/customers/$gw_customer" "${gateway_headers[@]}"
+  pace_ms=$(paced_delay "$base" list50)
+  echo "-- layout $layout (list50: ${pace_ms} ms pause per connection)"
+  run "list50 (a) emulator"  "$emu_url/v1/$store/customers?per_page=50" "${platform_headers[@]}"
+  run "list50 (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers?per_page=50" "${platform_headers[@]}"
+  run "list50 (c) custbridge" "$gw_url/stores/bench/customers?limit=50&sortOrder=asc" "${gateway_headers[@]}"
+  pace_ms=0
+  layout=$base
 done
 
-echo "== ratios (targets: c/b rps >= 0.8; c p99 - a p99 <= 1 ms)"
-for layout in $LAYOUTS; do
+echo "== ratios (targets: c/b rps >= 0.8; c p99 - a p99 <= 1 ms; paced rows: same offered load, so rps ratios are ~1)"
+for layout in $(for l in $LAYOUTS; do echo "$l $l-paced"; done); do
   for kind in single list50; do
     awk -v l="$layout" -v k="$kind" '$1 == l && $2 == k { rps[$4] = $5; p99[$4] = $7 }
-      END { printf "%-9s %-7s c/b rps %.2f   c/a rps %.2f   p99 added over (a) %+.3f ms\n", l, k, rps["custbridge"] / rps["nginx"],
+      END { printf "%-15s %-7s c/b rps %.2f   c/a rps %.2f   p99 added over (a) %+.3f ms\n", l, k, rps["custbridge"] / rps["nginx"],
             rps["custbridge"] / rps["emulator"], p99["custbridge"] - p99["emulator"] }' "$work/results"
   done
 done
