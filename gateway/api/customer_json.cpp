@@ -335,7 +335,7 @@ void read_create_fields(field_checker& check, const Value& obj, domain::customer
     } else if (key == "id" || key == "storeId" || key == "createdAt" || key == "updatedAt") {
       continue;  // read-only
     } else {
-      check.fail(std::string(key), "unknown field");
+      check.fail(key.empty() ? "\"\"" : std::string(key), "unknown field");
     }
   }
   if (!saw_email) check.fail("email", "is required");
@@ -417,7 +417,7 @@ result<domain::customer_patch> parse_customer_patch(std::string_view body, int m
     } else if (key == "id" || key == "storeId" || key == "createdAt" || key == "updatedAt") {
       continue;
     } else {
-      check.fail(std::string(key), "unknown field");
+      check.fail(key.empty() ? "\"\"" : std::string(key), "unknown field");
     }
   }
   if (!check.errors.empty()) return validation_failed(std::move(check.errors));

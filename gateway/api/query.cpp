@@ -10,6 +10,7 @@ namespace custbridge::api {
 namespace {
 
 api_error bad_parameter(std::string name, std::string reason) {
+  if (name.empty()) name = "\"\"";  // "a=1&=2": name the empty name visibly
   auto e = make_error(error_kind::bad_request, "Invalid query parameter '" + name + "': " + reason);
   e.details.push_back({std::move(name), std::move(reason)});
   return e;
