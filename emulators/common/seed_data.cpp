@@ -1,5 +1,6 @@
 #include "emulators/common/seed_data.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string_view>
@@ -176,9 +177,16 @@ seed_person generate_person(std::uint64_t seed, std::size_t index) {
     for (int i = 0; i < p.order_count; ++i) p.total_spent_cents += 1000 + static_cast<std::int64_t>(rng.below(50000));
   }
   p.accepts_marketing = rng.chance(0.5);
-  // Created between 2019-01-01 and 2024-12-31, modified up to a year later.
+  // Created from 2019-01-01 on, in index order as the platforms' ids grow with creation:
+  // person i falls in [at(i), at(i + 1)), a curve that fits any number of people into six
+  // years (200 people take the first ~200 days). Modified up to a year later.
   const auto base = std::chrono::sys_days{std::chrono::year{2019} / 1 / 1};
-  p.created_at = std::chrono::time_point_cast<std::chrono::seconds>(base) + std::chrono::seconds(rng.below(6 * 365 * 86400));
+  const auto at = [](std::size_t i) {
+    constexpr long double span = 6.0L * 365 * 86400;
+    return static_cast<std::size_t>(span * static_cast<long double>(i) / static_cast<long double>(i + 2000));
+  };
+  const std::size_t from = at(index), gap = std::max<std::size_t>(1, at(index + 1) - from);
+  p.created_at = std::chrono::time_point_cast<std::chrono::seconds>(base) + std::chrono::seconds(from + rng.below(gap));
   p.updated_at = p.created_at + std::chrono::seconds(rng.below(365 * 86400));
   return p;
 }

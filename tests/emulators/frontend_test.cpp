@@ -218,6 +218,23 @@ TEST(Seeding, DeterministicRealisticAndVaried) {
   EXPECT_GT(us, 30u);
 }
 
+TEST(Seeding, CreationDatesFollowTheOrderOfIds) {
+  // The platforms' ids grow with creation, and the gateway relies on it (createdAt
+  // order is id order on Nuvemshop): seeded people must be created in index order.
+  for (std::uint64_t seed : {1u, 3u, 99u}) {
+    auto previous = generate_person(seed, 0).created_at;
+    for (std::size_t i = 1; i < 3000; ++i) {
+      const auto p = generate_person(seed, i);
+      ASSERT_GE(p.created_at, previous) << "seed " << seed << " person " << i;
+      ASSERT_GE(p.updated_at, p.created_at);
+      previous = p.created_at;
+    }
+    const auto year_of = [](auto t) { return static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)}.year()); };
+    EXPECT_EQ(year_of(generate_person(seed, 0).created_at), 2019);
+    EXPECT_LE(year_of(generate_person(seed, 1'000'000).created_at), 2024) << "a million people still fit in six years";
+  }
+}
+
 TEST(Seeding, AsciiFoldKeepsEmailsPlain) {
   EXPECT_EQ(ascii_fold("José Conceição"), "jose.conceicao");
   EXPECT_EQ(ascii_fold("Müller"), "muller");
