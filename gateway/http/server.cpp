@@ -92,8 +92,14 @@ asio::awaitable<void> server::impl::accept_loop() {
     if (stopping) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
-      continue;  // e.g. EMFILE; keep serving the connections we have
+      // e.g. EMFILE: keep serving the connections we have, and try again shortly rather
+      // than spinning on a backlog that accept() cannot take while no descriptor is free.
+      asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
     }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // a response's last segment goes out at once
     auto conn = tls ? std::make_shared<connection>(std::move(socket), *tls) : std::make_shared<connection>(std::move(socket));
     std::uint64_t id;
     {

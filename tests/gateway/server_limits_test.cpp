@@ -2,7 +2,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "tests/gateway/gateway_fixture.hpp"
@@ -106,6 +113,77 @@ TEST_F(ServerLimits, SigtermFinishesTheInFlightRequestThenExitsZero) {
   EXPECT_TRUE(idle.closed_by_peer(std::chrono::seconds(2))) << "idle connections close at once";
   EXPECT_EQ(gw.process().wait(std::chrono::seconds(5)), 0);
   EXPECT_TRUE(gw.process().wait_for_line("\"stopped\"", std::chrono::seconds(1)));
+}
+
+}  // namespace
+}  // namespace custbridge::testing
+
+namespace custbridge::testing {
+namespace {
+
+long cpu_ticks(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) {
+      stime = std::stol(field);
+      break;
+    }
+  }
+  return utime + stime;
+}
+
+int connect_to(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Out of file descriptors, accept() fails at once for as long as connections wait in the
+// backlog; the server must not spin on it, and must accept again once descriptors free up.
+TEST(ServerDescriptors, RunningOutOfDescriptorsNeitherSpinsNorStopsServing) {
+  gateway_process config_source{"  read_timeout_ms: 30000\n  idle_timeout_ms: 30000\n"};
+  child_process gw({"/usr/bin/prlimit", "--nofile=40:40", CUSTBRIDGE_BINARY_PATH, "serve", "--config",
+                    config_source.config_path()});
+  auto line = gw.wait_for_line("\"listening\"", std::chrono::seconds(20));
+  ASSERT_TRUE(line);
+  const auto colon = line->rfind(':', line->find("\",\"stores\""));
+  const auto port = static_cast<std::uint16_t>(std::stoi(line->substr(colon + 1)));
+
+  std::vector<int> clients;
+  for (int i = 0; i < 80; ++i)
+    if (int fd = connect_to(port); fd >= 0) clients.push_back(fd);
+  ASSERT_GT(clients.size(), 40u) << "the backlog must hold more than the server can accept";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const long before = cpu_ticks(gw.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const long used = cpu_ticks(gw.pid()) - before;
+  EXPECT_LT(used, 20) << "CPU ticks (1/100 s) spent in one second while out of descriptors";
+
+  for (int fd : clients) ::close(fd);
+  std::optional<http_reply> r;
+  for (int attempt = 0; attempt < 50 && !(r && r->status == 200); ++attempt) {
+    try {
+      r = http_request(port, "GET", "/healthz");
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << "serves again once descriptors are free";
+  gw.signal(SIGTERM);
+  EXPECT_EQ(gw.wait(std::chrono::seconds(10)), 0);
 }
 
 }  // namespace
