@@ -153,6 +153,11 @@ int connect_to(std::uint16_t port) {
 // Out of file descriptors, accept() fails at once for as long as connections wait in the
 // backlog; the server must not spin on it, and must accept again once descriptors free up.
 TEST(ServerDescriptors, RunningOutOfDescriptorsNeitherSpinsNorStopsServing) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizer runtime needs descriptors of its own (it probes memory through a pipe
+  // before a vptr check), so without any it reports errors that are not there.
+  GTEST_SKIP() << "cannot run out of descriptors under the sanitizers; the dev build runs it";
+#endif
   gateway_process config_source{"  read_timeout_ms: 30000\n  idle_timeout_ms: 30000\n"};
   child_process gw({"/usr/bin/prlimit", "--nofile=40:40", CUSTBRIDGE_BINARY_PATH, "serve", "--config",
                     config_source.config_path()});
