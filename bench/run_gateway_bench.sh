@@ -156,31 +156,33 @@ paced_delay() {  # layout kind -> ms pause that offers about half of custbridge'
 command -v taskset >/dev/null || LAYOUTS=shared
 [ "$cores" -ge 2 ] || LAYOUTS=shared
 echo "== $(date -u +%FT%TZ) $cores cores, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, layouts: $LAYOUTS"
-for layout in $LAYOUTS; do
-  use_layout "$layout"
+run_kind() {  # single | list50: the same request to (a), (b) and (c)
+  case $1 in
+    single)
+      run "single (a) emulator"  "$emu_url/v1/$store/customers/$customer" "${platform_headers[@]}"
+      run "single (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers/$customer" "${platform_headers[@]}"
+      run "single (c) custbridge" "$gw_url/stores/bench/customers/$gw_customer" "${gateway_headers[@]}" ;;
+    list50)
+      run "list50 (a) emulator"  "$emu_url/v1/$store/customers?per_page=50" "${platform_headers[@]}"
+      run "list50 (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers?per_page=50" "${platform_headers[@]}"
+      run "list50 (c) custbridge" "$gw_url/stores/bench/customers?limit=50&sortOrder=asc" "${gateway_headers[@]}" ;;
+  esac
+}
+
+for base in $LAYOUTS; do
+  use_layout "$base"
+  layout=$base pace_ms=0
   echo "-- layout $layout"
-  run "single (a) emulator"  "$emu_url/v1/$store/customers/$customer" "${platform_headers[@]}"
-  run "single (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers/$customer" "${platform_headers[@]}"
-  run "single (c) custbridge" "$gw_url/stores/bench/customers/$gw_customer" "${gateway_headers[@]}"
-  run "list50 (a) emulator"  "$emu_url/v1/$store/customers?per_page=50" "${platform_headers[@]}"
-  run "list50 (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers?per_page=50" "${platform_headers[@]}"
-  run "list50 (c) custbridge" "$gw_url/stores/bench/customers?limit=50&sortOrder=asc" "${gateway_headers[@]}"
+  run_kind single
+  run_kind list50
   # The same requests at a fixed load of about half what custbridge reached above
   # (each connection pauses after every response), to see service time without queueing.
-  base=$layout
   layout=$base-paced
-  pace_ms=$(paced_delay "$base" single)
-  echo "-- layout $layout (single: ${pace_ms} ms pause per connection)"
-  run "single (a) emulator"  "$emu_url/v1/$store/customers/$customer" "${platform_headers[@]}"
-  run "single (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers/$customer" "${platform_headers[@]}"
-  run "single (c) custbridge" "$gw_url/stores/bench/customers/$gw_customer" "${gateway_headers[@]}"
-  pace_ms=$(paced_delay "$base" list50)
-  echo "-- layout $layout (list50: ${pace_ms} ms pause per connection)"
-  run "list50 (a) emulator"  "$emu_url/v1/$store/customers?per_page=50" "${platform_headers[@]}"
-  run "list50 (b) nginx"     "http://127.0.0.1:$nginx_port/v1/$store/customers?per_page=50" "${platform_headers[@]}"
-  run "list50 (c) custbridge" "$gw_url/stores/bench/customers?limit=50&sortOrder=asc" "${gateway_headers[@]}"
-  pace_ms=0
-  layout=$base
+  for kind in single list50; do
+    pace_ms=$(paced_delay "$base" "$kind")
+    echo "-- layout $layout ($kind: ${pace_ms} ms pause per connection)"
+    run_kind "$kind"
+  done
 done
 
 echo "== ratios (targets: c/b rps >= 0.8; c p99 - a p99 <= 1 ms; paced rows: same offered load, so rps ratios are ~1)"

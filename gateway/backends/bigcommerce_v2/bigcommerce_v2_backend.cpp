@@ -1,4 +1,5 @@
 #include "gateway/backends/bigcommerce_v2/bigcommerce_v2_backend.hpp"
+#include "gateway/backends/bigcommerce_v3/bigcommerce_v3_backend.hpp"
 #include "common/text.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -211,20 +212,9 @@ struct address_fetch {
 
 }  // namespace
 
+// V2 and V3 are one store on BigCommerce: same token, headers and rate-limit budget.
 upstream::client_options bigcommerce_v2_client_options(const config::platform_config& cfg) {
-  upstream::client_options o;
-  o.base_url = cfg.base_url;
-  o.default_headers = {{"X-Auth-Token", cfg.access_token},
-                       {"Accept", "application/json"},
-                       {"Content-Type", "application/json"},
-                       {"User-Agent", cfg.user_agent}};
-  o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
-  o.request_timeout = cfg.timeout;
-  o.connect_timeout = cfg.connect_timeout;
-  o.max_attempts = cfg.max_attempts;
-  o.transport.pool.max_connections = static_cast<std::size_t>(std::max(1, cfg.max_connections));
-  o.transport.tls.ca_file = cfg.ca_file;
-  return o;
+  return bigcommerce_v3_client_options(cfg);
 }
 
 namespace {

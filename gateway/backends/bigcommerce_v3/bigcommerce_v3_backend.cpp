@@ -948,18 +948,12 @@ awaitable<api::result<void>> bigcommerce_v3_backend::remove(request_context rc, 
 }  // namespace
 
 upstream::client_options bigcommerce_v3_client_options(const config::platform_config& cfg) {
-  upstream::client_options o;
-  o.base_url = cfg.base_url;
+  auto o = client_options_from(cfg);
   o.default_headers = {{"X-Auth-Token", cfg.access_token},
                        {"Accept", "application/json"},
                        {"Content-Type", "application/json"},
                        {"User-Agent", cfg.user_agent}};
   o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
-  o.request_timeout = cfg.timeout;
-  o.connect_timeout = cfg.connect_timeout;
-  o.max_attempts = cfg.max_attempts;
-  o.transport.pool.max_connections = static_cast<std::size_t>(std::max(1, cfg.max_connections));
-  o.transport.tls.ca_file = cfg.ca_file;
   return o;
 }
 

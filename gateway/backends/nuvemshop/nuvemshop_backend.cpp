@@ -231,20 +231,14 @@ class nuvemshop_backend final : public customer_backend {
 }  // namespace
 
 upstream::client_options nuvemshop_client_options(const config::platform_config& cfg) {
-  upstream::client_options o;
-  o.base_url = cfg.base_url;
+  auto o = client_options_from(cfg);
   // `Authentication: bearer` is the documented header in every era (fact sheet §1);
   // the 2026 developer hub uses `Authorization: Bearer`, which older docs say is ignored.
   o.default_headers = {{"Authentication", "bearer " + cfg.access_token},
                        {"Authorization", "Bearer " + cfg.access_token},
                        {"User-Agent", cfg.user_agent},
                        {"Accept", "application/json"}};
-  o.connect_timeout = cfg.connect_timeout;
-  o.request_timeout = cfg.timeout;
-  o.max_attempts = cfg.max_attempts;
   o.rate_limit.dialect = upstream::rate_limit_dialect::nuvemshop;
-  o.transport.pool.max_connections = static_cast<std::size_t>(std::max(1, cfg.max_connections));
-  o.transport.tls.ca_file = cfg.ca_file;
   return o;
 }
 

@@ -1,5 +1,6 @@
 #include "gateway/backends/platform/platform_store.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "gateway/domain/customer_patch.hpp"
@@ -66,6 +67,17 @@ void set_metadata(Value& obj, const std::map<std::string, std::string>& metadata
 }
 
 }  // namespace
+
+upstream::client_options client_options_from(const config::platform_config& cfg) {
+  upstream::client_options o;
+  o.base_url = cfg.base_url;
+  o.request_timeout = cfg.timeout;
+  o.connect_timeout = cfg.connect_timeout;
+  o.max_attempts = cfg.max_attempts;
+  o.transport.pool.max_connections = static_cast<std::size_t>(std::max(1, cfg.max_connections));
+  o.transport.tls.ca_file = cfg.ca_file;
+  return o;
+}
 
 api::api_error failure_to_error(const platform_store& store, const upstream::upstream_failure& failure) {
   api::api_error e;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/gateway_config.hpp"
 #include "gateway/api/errors.hpp"
 #include "gateway/backends/customer_backend.hpp"
 #include "gateway/backends/platform_ids.hpp"
@@ -58,6 +59,11 @@ struct platform_store {
   // The context for the platform calls of a request that starts now.
   call_context begin(const request_context& rc) const { return {deadline(), rc.request_id}; }
 };
+
+// The client settings every platform store takes from its config: base_url, timeouts,
+// attempts, pool size and CA file. Each adapter adds its credentials, headers and
+// rate-limit dialect.
+upstream::client_options client_options_from(const config::platform_config& cfg);
 
 // Sends one request. Transport failures become 502/504/503/429 (with Retry-After);
 // a platform status of 400 and above becomes the canonical error its mapping's
