@@ -4,6 +4,36 @@
 #include <rapidjson/writer.h>
 
 namespace custbridge::api {
+namespace {
+
+error_kind kind_of(domain::error_kind kind) {
+  using domain_kind = domain::error_kind;
+  switch (kind) {
+    case domain_kind::bad_request: return error_kind::bad_request;
+    case domain_kind::validation_error: return error_kind::validation_error;
+    case domain_kind::unauthorized: return error_kind::unauthorized;
+    case domain_kind::forbidden: return error_kind::forbidden;
+    case domain_kind::not_found: return error_kind::not_found;
+    case domain_kind::conflict: return error_kind::conflict;
+    case domain_kind::rate_limited: return error_kind::rate_limited;
+    case domain_kind::internal: return error_kind::internal;
+    case domain_kind::upstream_error: return error_kind::upstream_error;
+    case domain_kind::unavailable: return error_kind::unavailable;
+    case domain_kind::upstream_timeout: return error_kind::upstream_timeout;
+  }
+  return error_kind::internal;
+}
+
+}  // namespace
+
+api_error::api_error(const domain::error& e)
+    : kind(kind_of(e.kind)),
+      message(e.message),
+      details(e.details),
+      retry_after_seconds(e.retry_after_seconds),
+      upstream_status(e.upstream_status),
+      upstream_excerpt(e.upstream_excerpt),
+      retryable(e.retryable) {}
 
 int status_of(error_kind kind) {
   switch (kind) {
@@ -54,14 +84,6 @@ api_error make_error(error_kind kind, std::string message) {
   return e;
 }
 
-api_error validation_failed(std::vector<field_error> details) {
-  api_error e;
-  e.kind = error_kind::validation_error;
-  e.message = details.size() == 1 ? details.front().field + ": " + details.front().reason
-                                  : std::to_string(details.size()) + " fields are invalid";
-  e.details = std::move(details);
-  return e;
-}
 
 http::response to_response(const api_error& error, std::string_view request_id) {
   rapidjson::StringBuffer buf;

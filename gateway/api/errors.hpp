@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/domain/error.hpp"
 #include "gateway/http/message.hpp"
 
 namespace custbridge::api {
@@ -29,12 +30,16 @@ enum class error_kind {
   upstream_timeout,        // 504 UPSTREAM_TIMEOUT
 };
 
-struct field_error {
-  std::string field;  // canonical path, e.g. "addresses[0].postalCode"
-  std::string reason;
-};
+using field_error = domain::field_error;
 
+// An error as the API reports it: a domain error plus what only HTTP has (Allow, the
+// missing scope of a 403, the protocol-level kinds).
 struct api_error {
+  api_error() = default;
+  // The one table from store and domain errors to the API's (see kind_of in errors.cpp).
+  // Implicit, so handlers pass a store's error on as it is.
+  api_error(const domain::error& e);  // NOLINT(google-explicit-constructor)
+
   error_kind kind = error_kind::internal;
   std::string message;
   std::vector<field_error> details;
@@ -57,7 +62,6 @@ int status_of(error_kind kind);
 std::string_view code_of(error_kind kind);
 
 api_error make_error(error_kind kind, std::string message);
-api_error validation_failed(std::vector<field_error> details);
 
 // The single place an error becomes an HTTP response: the status, the
 // {"error":{"code","message","details"?,"requestId"}} body, and the headers

@@ -17,6 +17,12 @@ namespace {
 
 using context_ptr = std::shared_ptr<const gateway_context>;
 
+api_error from_denial(const auth::denial& d) {
+  auto e = make_error(d.forbidden ? error_kind::forbidden : error_kind::unauthorized, d.message);
+  e.required_scope = d.required_scope;
+  return e;
+}
+
 // A client-supplied X-Request-Id is kept if it is short and plain; otherwise we make one.
 std::string request_id_for(const http::request& req) {
   auto given = req.header("x-request-id");
@@ -135,7 +141,7 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
   }
 
   auto key = ctx->keys.authorize(req, route.store_id, need);
-  if (!key) co_return request_outcome{key.error(), route.store_id, {}};
+  if (!key) co_return request_outcome{from_denial(key.error()), route.store_id, {}};
   request_outcome out{make_error(error_kind::internal, "unreachable"), route.store_id, (*key)->name};
 
   auto backend_it = ctx->backends.find(route.store_id);

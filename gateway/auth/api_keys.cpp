@@ -56,34 +56,30 @@ key_ring::key_ring(const std::vector<config::api_key_config>& keys) {
   }
 }
 
-api::result<const api_key*> key_ring::authorize(const http::request& req, const std::string& store_id, permission need) const {
+result<const api_key*> key_ring::authorize(const http::request& req, const std::string& store_id, permission need) const {
   const auto presented = presented_key(req);
   if (presented.empty())
-    return api::make_error(api::error_kind::unauthorized, "Missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
-  if (!well_formed_key(presented)) return api::make_error(api::error_kind::unauthorized, "Invalid or expired API key");
+    return denial{false, "Missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", {}};
+  if (!well_formed_key(presented)) return denial{false, "Invalid or expired API key", {}};
   const auto digest = sha256_hex(presented);
   // Compare against every key so the time taken does not depend on which one matched.
   const api_key* match = nullptr;
   for (const auto& k : keys_)
     if (constant_time_equal(digest, k.sha256)) match = &k;
-  if (!match) return api::make_error(api::error_kind::unauthorized, "Invalid or expired API key");
+  if (!match) return denial{false, "Invalid or expired API key", {}};
 
   const bool store_ok = std::any_of(match->stores.begin(), match->stores.end(),
                                     [&](const std::string& s) { return s == "*" || s == store_id; });
   if (!store_ok) {
-    auto e = api::make_error(api::error_kind::forbidden, "This API key is not granted access to store '" + store_id + "'");
-    e.required_scope = "store:" + store_id;
-    return e;
+    return denial{true, "This API key is not granted access to store '" + store_id + "'", "store:" + store_id};
   }
   const bool scope_ok = need == permission::read ? match->can_read : need == permission::write ? match->can_write : match->can_remove;
   if (!scope_ok) {
     std::string message = "Missing permission: " + std::string(scope_name(need));
     if (need == permission::remove) message += " (or customers:write)";
-    auto e = api::make_error(api::error_kind::forbidden, message);
-    e.required_scope = std::string(scope_name(need));
-    return e;
+    return denial{true, std::move(message), std::string(scope_name(need))};
   }
-  return match;
+  return result<const api_key*>(boost::system::in_place_value, match);
 }
 
 }  // namespace custbridge::auth

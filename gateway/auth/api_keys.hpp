@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "config/gateway_config.hpp"
-#include "gateway/api/errors.hpp"
+#include <boost/system/result.hpp>
 #include "gateway/http/message.hpp"
 
 namespace custbridge::auth {
@@ -24,6 +24,17 @@ struct api_key {
   bool can_remove = false;
 };
 
+// Why a request may not go on: no usable key (unauthenticated), or a key without the
+// store or scope it needs (forbidden, with that grant's name).
+struct denial {
+  bool forbidden = false;
+  std::string message;
+  std::string required_scope;  // forbidden only: "store:<id>" or the scope name
+};
+
+template <class T>
+using result = boost::system::result<T, denial>;
+
 // The configured keys, by hash. Immutable after construction; thread-safe.
 class key_ring {
  public:
@@ -33,7 +44,7 @@ class key_ring {
   // it may use `permission` on `store_id`. 401 UNAUTHORIZED for a missing, malformed
   // or unknown key; 403 FORBIDDEN for a store or scope the key lacks. The key is
   // compared by SHA-256 in constant time and is never copied into errors or logs.
-  api::result<const api_key*> authorize(const http::request& req, const std::string& store_id, permission need) const;
+  result<const api_key*> authorize(const http::request& req, const std::string& store_id, permission need) const;
 
  private:
   std::vector<api_key> keys_;

@@ -3,7 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
-#include "gateway/api/errors.hpp"
+#include "gateway/domain/error.hpp"
 #include "gateway/domain/customer.hpp"
 
 namespace custbridge::backends {
@@ -23,14 +23,14 @@ class customer_backend {
  public:
   virtual ~customer_backend() = default;
 
-  virtual boost::asio::awaitable<api::result<domain::customer_page>> list(request_context rc,
+  virtual boost::asio::awaitable<domain::result<domain::customer_page>> list(request_context rc,
                                                                           domain::list_query query) = 0;
-  virtual boost::asio::awaitable<api::result<domain::customer>> get(request_context rc, std::string id) = 0;
-  virtual boost::asio::awaitable<api::result<domain::customer>> create(request_context rc,
+  virtual boost::asio::awaitable<domain::result<domain::customer>> get(request_context rc, std::string id) = 0;
+  virtual boost::asio::awaitable<domain::result<domain::customer>> create(request_context rc,
                                                                        domain::customer_create input) = 0;
-  virtual boost::asio::awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
+  virtual boost::asio::awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                                        domain::customer_patch patch) = 0;
-  virtual boost::asio::awaitable<api::result<void>> remove(request_context rc, std::string id) = 0;
+  virtual boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) = 0;
   // True when the backend can serve requests (for /readyz).
   virtual bool ready() = 0;
 };

@@ -37,7 +37,7 @@ bool same_content(const address& x, const address& y) {
          x.postal_code == y.postal_code && x.country == y.country && x.phone == y.phone;
 }
 
-api::result<patch_outcome> apply_patch(const customer& current, const customer_patch& p, std::string_view now_view,
+domain::result<patch_outcome> apply_patch(const customer& current, const customer_patch& p, std::string_view now_view,
                                        const std::function<std::string()>& new_address_id) {
   const std::string now(now_view);
   customer c = current;
@@ -48,7 +48,7 @@ api::result<patch_outcome> apply_patch(const customer& current, const customer_p
   if (p.marketing_opt_in) c.marketing_opt_in = *p.marketing_opt_in;
   if (p.metadata) c.metadata = *p.metadata;
 
-  std::vector<api::field_error> problems;
+  std::vector<domain::field_error> problems;
   std::optional<std::string> flagged_default;  // an address marked isDefault: true in this request
   bool current_default_unflagged = false;      // the current default was sent with isDefault: false
   std::vector<std::string> removed_ids;
@@ -113,7 +113,7 @@ api::result<patch_outcome> apply_patch(const customer& current, const customer_p
       c.default_address_id = c.addresses.empty() ? std::nullopt : std::optional(c.addresses.front().id);
     }
   }
-  if (!problems.empty()) return api::validation_failed(std::move(problems));
+  if (!problems.empty()) return domain::validation_failed(std::move(problems));
   for (auto& a : c.addresses) a.is_default = c.default_address_id == a.id;
 
   for (const auto& a : c.addresses) {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/api/errors.hpp"
+#include "gateway/domain/error.hpp"
 #include "gateway/domain/customer.hpp"
 
 namespace custbridge::domain {
@@ -28,7 +28,7 @@ struct patch_outcome {
 // defaultAddressId that names no address of the result, or one that contradicts an
 // isDefault flag. Email uniqueness is the backend's to check. `now` stamps
 // updatedAt of changed addresses and createdAt/updatedAt of new ones.
-api::result<patch_outcome> apply_patch(const customer& current, const customer_patch& patch, std::string_view now,
+domain::result<patch_outcome> apply_patch(const customer& current, const customer_patch& patch, std::string_view now,
                                        const std::function<std::string()>& new_address_id);
 
 // Copies the fields an address entry gives onto an address.

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <tuple>
+#include <vector>
+
 #include "gateway/api/errors.hpp"
 
 namespace custbridge::api {
@@ -56,7 +59,7 @@ TEST(ErrorResponse, CarriesRetryAfterAllowAndFieldDetails) {
   not_allowed.allow = "GET, POST";
   EXPECT_EQ(to_response(not_allowed, "r").header("Allow"), "GET, POST");
 
-  auto invalid = validation_failed({{"addresses[0].postalCode", "is required"}, {"email", "is required"}});
+  api_error invalid = domain::validation_failed({{"addresses[0].postalCode", "is required"}, {"email", "is required"}});
   auto res = to_response(invalid, "r");
   rapidjson::Document doc;
   doc.Parse(res.body.c_str());
@@ -86,6 +89,41 @@ TEST(ErrorResponse, ProtocolErrorsCloseTheConnection) {
   EXPECT_FALSE(res.keep_alive);
   EXPECT_NE(res.body.find("PAYLOAD_TOO_LARGE"), std::string::npos);
   EXPECT_NE(res.body.find(R"("requestId":"rid-1")"), std::string::npos);
+}
+
+TEST(ErrorResponse, EachDomainKindHasOneStatusAndCode) {
+  using domain::error_kind;
+  const std::vector<std::tuple<error_kind, int, std::string_view>> table = {
+      {error_kind::bad_request, 400, "BAD_REQUEST"},     {error_kind::validation_error, 400, "VALIDATION_ERROR"},
+      {error_kind::unauthorized, 401, "UNAUTHORIZED"},   {error_kind::forbidden, 403, "FORBIDDEN"},
+      {error_kind::not_found, 404, "NOT_FOUND"},         {error_kind::conflict, 409, "CONFLICT"},
+      {error_kind::rate_limited, 429, "RATE_LIMITED"},   {error_kind::internal, 500, "INTERNAL"},
+      {error_kind::upstream_error, 502, "UPSTREAM_ERROR"}, {error_kind::unavailable, 503, "UNAVAILABLE"},
+      {error_kind::upstream_timeout, 504, "UPSTREAM_TIMEOUT"}};
+  for (const auto& [kind, status, code] : table) {
+    const api_error e = domain::make_error(kind, "m");
+    EXPECT_EQ(status_of(e.kind), status) << code;
+    EXPECT_EQ(code_of(e.kind), code);
+  }
+}
+
+TEST(ErrorResponse, DomainErrorKeepsUpstreamFactsAndRetryHints) {
+  auto d = domain::make_error(domain::error_kind::rate_limited, "BigCommerce: slow down");
+  d.retry_after_seconds = 3;
+  d.upstream_status = 429;
+  d.upstream_excerpt = "{\"title\":\"Too many\"}";
+  d.retryable = true;
+  d.details.push_back({"email", "taken"});
+  const api_error e = d;
+  const auto res = to_response(e, "r1");
+  EXPECT_EQ(res.status, 429);
+  EXPECT_EQ(res.header("Retry-After"), "3");
+  rapidjson::Document doc;
+  doc.Parse(res.body.c_str());
+  EXPECT_EQ(doc["error"]["upstream"]["status"].GetInt(), 429);
+  EXPECT_STREQ(doc["error"]["upstream"]["excerpt"].GetString(), "{\"title\":\"Too many\"}");
+  EXPECT_TRUE(doc["error"]["retryable"].GetBool());
+  EXPECT_STREQ(doc["error"]["details"][0]["field"].GetString(), "email");
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ namespace custbridge::backends {
 namespace {
 
 namespace asio = boost::asio;
-using api::error_kind;
+using domain::error_kind;
 using rapidjson::Value;
 
 // The customer attribute that holds the canonical default address (see the header).
@@ -74,18 +74,18 @@ std::optional<std::uint64_t> uint_of(const Value& v) {
   return std::nullopt;
 }
 
-api::api_error not_found(const std::string& id) { return api::make_error(error_kind::not_found, "Customer '" + id + "' not found"); }
-api::api_error duplicate_email() { return api::make_error(error_kind::conflict, "Customer with this email already exists"); }
+domain::error not_found(const std::string& id) { return domain::make_error(error_kind::not_found, "Customer '" + id + "' not found"); }
+domain::error duplicate_email() { return domain::make_error(error_kind::conflict, "Customer with this email already exists"); }
 
-api::api_error unsupported_query(const std::string& field, const std::string& reason) {
-  auto e = api::make_error(error_kind::bad_request, "BigCommerce V2 cannot serve this list query: " + field + " " + reason);
+domain::error unsupported_query(const std::string& field, const std::string& reason) {
+  auto e = domain::make_error(error_kind::bad_request, "BigCommerce V2 cannot serve this list query: " + field + " " + reason);
   e.details.push_back({field, reason});
   return e;
 }
 
 // A duplicate email the platform itself reports (a race past the pre-check) keeps the
 // canonical message and the platform's words.
-api::api_error canonical_conflict(api::api_error e) {
+domain::error canonical_conflict(domain::error e) {
   if (e.kind != error_kind::conflict) return e;
   auto out = duplicate_email();
   out.upstream_status = e.upstream_status;
@@ -103,7 +103,7 @@ upstream::upstream_request request(std::string method, std::string target, std::
 
 // Parses a V2 list: a top-level array, or 204 with no body for an empty list
 // (UNDOCUMENTED, seen on the real platform), which reads as an empty array.
-api::result<rapidjson::Document> parse_list(const platform_store& store, const upstream::upstream_response& r) {
+domain::result<rapidjson::Document> parse_list(const platform_store& store, const upstream::upstream_response& r) {
   rapidjson::Document doc;
   if (r.status == 204 || r.body.empty()) {
     doc.SetArray();
@@ -121,12 +121,12 @@ void blank_to_null(std::optional<std::string>& v) {
   if (v && v->find_first_not_of(' ') == std::string::npos) v.reset();
 }
 
-api::result<domain::address> read_address(const platform_store& store, const Value& platform) {
+domain::result<domain::address> read_address(const platform_store& store, const Value& platform) {
   scratch_allocator scratch;
   Value canonical;
   auto report = mappers::address_to_canonical(*store.plan, platform, canonical, scratch.get());
   if (!report.ok())
-    return api::make_error(error_kind::upstream_error,
+    return domain::make_error(error_kind::upstream_error,
                            "BigCommerce V2 sent an address the gateway cannot read: " + report.invalid.front().field + " " +
                                report.invalid.front().reason);
   auto a = address_from_canonical(store, canonical);
@@ -140,12 +140,12 @@ api::result<domain::address> read_address(const platform_store& store, const Val
   return a;
 }
 
-api::result<domain::customer> read_customer(const platform_store& store, const Value& platform) {
+domain::result<domain::customer> read_customer(const platform_store& store, const Value& platform) {
   scratch_allocator scratch;
   Value canonical;
   auto report = mappers::customer_from_response(*store.plan, platform, canonical, scratch.get());
   if (!report.ok())
-    return api::make_error(error_kind::upstream_error,
+    return domain::make_error(error_kind::upstream_error,
                            "BigCommerce V2 sent a customer the gateway cannot read: " + report.invalid.front().field + " " +
                                report.invalid.front().reason);
   auto c = customer_from_canonical(store, canonical);
@@ -174,7 +174,7 @@ void nulls_for_v2(Value& body, mappers::operation op, json_allocator& alloc) {
 
 // One address as a V2 body. Required V2 fields the canonical address leaves empty
 // (names, phone) are sent as "" so that POST accepts the address.
-api::result<std::string> address_body(const platform_store& store, const domain::address& a, mappers::operation op,
+domain::result<std::string> address_body(const platform_store& store, const domain::address& a, mappers::operation op,
                                       const std::string& field_prefix) {
   rapidjson::Document canonical;
   canonical_address(a, std::nullopt, canonical, canonical.GetAllocator());
@@ -182,9 +182,9 @@ api::result<std::string> address_body(const platform_store& store, const domain:
   rapidjson::Document body;
   auto report = mappers::address_to_platform(*store.plan, canonical, op, body, body.GetAllocator());
   if (!report.ok()) {
-    std::vector<api::field_error> details;
+    std::vector<domain::field_error> details;
     for (const auto& i : report.invalid) details.push_back({field_prefix + (i.field.empty() ? "" : "." + i.field), i.reason});
-    return api::validation_failed(std::move(details));
+    return domain::validation_failed(std::move(details));
   }
   nulls_for_v2(body, mappers::operation::update, body.GetAllocator());
   return to_json(body);
@@ -205,7 +205,7 @@ const char* name_reason = "BigCommerce V2 requires a first and a last name: give
 // Customers in flight for a list, fetched by a few workers.
 struct address_fetch {
   std::vector<std::uint64_t> customer_ids;
-  std::vector<std::optional<api::result<std::vector<domain::address>>>> results;
+  std::vector<std::optional<domain::result<std::vector<domain::address>>>> results;
   std::atomic<std::size_t> next{0};
   call_context ctx;
 };
@@ -223,12 +223,12 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
  public:
   explicit bigcommerce_v2_backend(std::shared_ptr<const platform_store> store) : store_(std::move(store)) {}
 
-  asio::awaitable<api::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
-  asio::awaitable<api::result<domain::customer>> get(request_context rc, std::string id) override;
-  asio::awaitable<api::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
-  asio::awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
+  asio::awaitable<domain::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
+  asio::awaitable<domain::result<domain::customer>> get(request_context rc, std::string id) override;
+  asio::awaitable<domain::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
+  asio::awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                         domain::customer_patch patch) override;
-  asio::awaitable<api::result<void>> remove(request_context rc, std::string id) override;
+  asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:
@@ -238,15 +238,15 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
     std::optional<std::uint64_t> address_id;
   };
 
-  asio::awaitable<api::result<std::vector<domain::address>>> fetch_addresses(std::uint64_t customer_id, const call_context& ctx);
-  asio::awaitable<api::result<std::map<std::uint64_t, stored_default>>> fetch_defaults(
+  asio::awaitable<domain::result<std::vector<domain::address>>> fetch_addresses(std::uint64_t customer_id, const call_context& ctx);
+  asio::awaitable<domain::result<std::map<std::uint64_t, stored_default>>> fetch_defaults(
       const std::vector<std::uint64_t>& customer_ids, const call_context& ctx);
-  asio::awaitable<api::result<std::int64_t>> default_attribute_id(const call_context& ctx);
-  asio::awaitable<api::result<void>> write_default(std::uint64_t customer_id, std::optional<std::uint64_t> address_id,
+  asio::awaitable<domain::result<std::int64_t>> default_attribute_id(const call_context& ctx);
+  asio::awaitable<domain::result<void>> write_default(std::uint64_t customer_id, std::optional<std::uint64_t> address_id,
                                                    std::int64_t existing_value_id, const call_context& ctx);
-  asio::awaitable<api::result<domain::customer>> load(std::uint64_t platform_id, const std::string& canonical_id,
+  asio::awaitable<domain::result<domain::customer>> load(std::uint64_t platform_id, const std::string& canonical_id,
                                                       stored_default* stored, const call_context& ctx);
-  asio::awaitable<api::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
+  asio::awaitable<domain::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
   void finish(domain::customer& c, const std::optional<std::uint64_t>& default_address) const;
 
   static asio::awaitable<void> address_worker(std::shared_ptr<bigcommerce_v2_backend> self, std::shared_ptr<address_fetch> job);
@@ -256,7 +256,7 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
 };
 
 // One address from a write's response.
-api::result<domain::address> written_address(const platform_store& store, const api::result<upstream::upstream_response>& r) {
+domain::result<domain::address> written_address(const platform_store& store, const domain::result<upstream::upstream_response>& r) {
   if (!r) return r.error();
   auto parsed = parse_body(store, *r);
   if (!parsed) return parsed.error();
@@ -264,7 +264,7 @@ api::result<domain::address> written_address(const platform_store& store, const 
 }
 
 // Every address of one customer, over as many pages as it takes.
-asio::awaitable<api::result<std::vector<domain::address>>> bigcommerce_v2_backend::fetch_addresses(std::uint64_t customer_id,
+asio::awaitable<domain::result<std::vector<domain::address>>> bigcommerce_v2_backend::fetch_addresses(std::uint64_t customer_id,
                                                                                                   const call_context& ctx) {
   std::vector<domain::address> out;
   for (int page = 1;; ++page) {
@@ -287,7 +287,7 @@ asio::awaitable<api::result<std::vector<domain::address>>> bigcommerce_v2_backen
 
 // The stored defaults of these customers, by platform customer id. The attribute
 // values are filtered by the attribute's name, so reads need no attribute lookup.
-asio::awaitable<api::result<std::map<std::uint64_t, bigcommerce_v2_backend::stored_default>>>
+asio::awaitable<domain::result<std::map<std::uint64_t, bigcommerce_v2_backend::stored_default>>>
 bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& customer_ids, const call_context& ctx) {
   std::map<std::uint64_t, stored_default> out;
   if (customer_ids.empty()) co_return out;
@@ -316,7 +316,7 @@ bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& custome
 
 // The id of the default-address attribute, created on first use. Two gateways creating
 // it at once: the loser's create fails, and the lookup after it finds the winner's.
-asio::awaitable<api::result<std::int64_t>> bigcommerce_v2_backend::default_attribute_id(const call_context& ctx) {
+asio::awaitable<domain::result<std::int64_t>> bigcommerce_v2_backend::default_attribute_id(const call_context& ctx) {
   if (auto id = attribute_id_.load(); id != 0) co_return id;
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto r = co_await call(*store_, request("GET", "/v3/customers/attributes?name=" + encode(default_attribute_name)), ctx);
@@ -338,19 +338,19 @@ asio::awaitable<api::result<std::int64_t>> bigcommerce_v2_backend::default_attri
     if (!created && created.error().kind != error_kind::validation_error && created.error().kind != error_kind::conflict)
       co_return created.error();
   }
-  co_return api::make_error(error_kind::upstream_error,
+  co_return domain::make_error(error_kind::upstream_error,
                             "BigCommerce: could not find or create the customer attribute " + std::string(default_attribute_name));
 }
 
-asio::awaitable<api::result<void>> bigcommerce_v2_backend::write_default(std::uint64_t customer_id,
+asio::awaitable<domain::result<void>> bigcommerce_v2_backend::write_default(std::uint64_t customer_id,
                                                                           std::optional<std::uint64_t> address_id,
                                                                           std::int64_t existing_value_id, const call_context& ctx) {
   if (!address_id) {
-    if (existing_value_id == 0) co_return api::result<void>{};
+    if (existing_value_id == 0) co_return domain::result<void>{};
     auto r = co_await call(*store_, request("DELETE", "/v3/customers/attribute-values?id:in=" + std::to_string(existing_value_id)),
                            ctx);
     if (!r) co_return r.error();
-    co_return api::result<void>{};
+    co_return domain::result<void>{};
   }
   auto attribute = co_await default_attribute_id(ctx);
   if (!attribute) co_return attribute.error();
@@ -360,7 +360,7 @@ asio::awaitable<api::result<void>> bigcommerce_v2_backend::write_default(std::ui
   body += "}]";
   auto r = co_await call(*store_, request("PUT", "/v3/customers/attribute-values", std::move(body)), ctx);
   if (!r) co_return r.error();
-  co_return api::result<void>{};
+  co_return domain::result<void>{};
 }
 
 // Sets isDefault, defaultAddressId and the address timestamps (V2 addresses have none).
@@ -378,7 +378,7 @@ void bigcommerce_v2_backend::finish(domain::customer& c, const std::optional<std
   }
 }
 
-asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::load(std::uint64_t platform_id,
+asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::load(std::uint64_t platform_id,
                                                                            const std::string& canonical_id, stored_default* stored,
                                                                            const call_context& ctx) {
   auto r = co_await call_raw(*store_, request("GET", "/v2/customers/" + std::to_string(platform_id)), ctx);
@@ -402,7 +402,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::load(std:
   co_return std::move(*c);
 }
 
-asio::awaitable<api::result<bool>> bigcommerce_v2_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
+asio::awaitable<domain::result<bool>> bigcommerce_v2_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
                                                                        const call_context& ctx) {
   const auto wanted = fold(email);
   auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), ctx);
@@ -427,7 +427,7 @@ asio::awaitable<void> bigcommerce_v2_backend::address_worker(std::shared_ptr<big
   }
 }
 
-asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list(request_context rc, domain::list_query q) {
+asio::awaitable<domain::result<domain::customer_page>> bigcommerce_v2_backend::list(request_context rc, domain::list_query q) {
   if (q.search) co_return unsupported_query("search", "is not supported: BigCommerce V2 has no free-text customer search");
   if (q.marketing_opt_in)
     co_return unsupported_query("marketingOptIn", "is not supported: BigCommerce V2 cannot filter customers by accepts_marketing");
@@ -520,17 +520,17 @@ asio::awaitable<api::result<domain::customer_page>> bigcommerce_v2_backend::list
   co_return page;
 }
 
-asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::get(request_context rc, std::string id) {
+asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::get(request_context rc, std::string id) {
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return not_found(id);
   const auto ctx = store_->begin(rc);
   co_return co_await load(*pid, id, nullptr, ctx);
 }
 
-asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(request_context rc, domain::customer_create in) {
+asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::create(request_context rc, domain::customer_create in) {
   const auto ctx = store_->begin(rc);
   // Everything V2 cannot take is refused before the first call.
-  std::vector<api::field_error> problems;
+  std::vector<domain::field_error> problems;
   if (in.marketing_opt_in) problems.push_back({"marketingOptIn", "BigCommerce V2's accepts_marketing is read-only; only false can be written"});
   if (!in.metadata.empty()) problems.push_back({"metadata", "BigCommerce V2 has no place for customer metadata"});
   if (!in.name || !two_part_name(*in.name)) problems.push_back({"name", name_reason});
@@ -558,7 +558,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(re
     address_bodies.push_back(std::move(*b));
     if (in.addresses[i].is_default.value_or(false)) default_index = i;
   }
-  if (!problems.empty()) co_return api::validation_failed(std::move(problems));
+  if (!problems.empty()) co_return domain::validation_failed(std::move(problems));
 
   auto taken = co_await email_taken(in.email, std::nullopt, ctx);
   if (!taken) co_return taken.error();
@@ -574,7 +574,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(re
 
   // From here on the customer exists: a failure reports what was applied.
   std::vector<std::string> created_ids;
-  auto partial = [&](const std::string& step, const api::api_error& cause) {
+  auto partial = [&](const std::string& step, const domain::error& cause) {
     std::string applied = "customer " + customer->id + " was created";
     if (!created_ids.empty()) {
       applied += " with address(es)";
@@ -582,7 +582,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(re
     } else {
       applied += " without addresses";
     }
-    auto e = api::make_error(error_kind::upstream_error,
+    auto e = domain::make_error(error_kind::upstream_error,
                              "BigCommerce V2: create partially applied: " + applied + "; " + step + " failed: " + cause.message);
     e.upstream_status = cause.upstream_status;
     e.upstream_excerpt = cause.upstream_excerpt;
@@ -610,7 +610,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::create(re
   co_return std::move(*customer);
 }
 
-asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(request_context rc, std::string id,
+asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::update(request_context rc, std::string id,
                                                                              domain::customer_patch patch) {
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return not_found(id);
@@ -619,12 +619,12 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(re
   auto current = co_await load(*pid, id, &stored, ctx);
   if (!current) co_return current.error();
 
-  std::vector<api::field_error> problems;
+  std::vector<domain::field_error> problems;
   if (patch.marketing_opt_in && *patch.marketing_opt_in != current->marketing_opt_in)
     problems.push_back({"marketingOptIn", "BigCommerce V2's accepts_marketing is read-only and cannot be changed"});
   if (patch.metadata && !patch.metadata->empty()) problems.push_back({"metadata", "BigCommerce V2 has no place for customer metadata"});
   if (patch.name.present && (!patch.name.value || !two_part_name(*patch.name.value))) problems.push_back({"name", name_reason});
-  if (!problems.empty()) co_return api::validation_failed(std::move(problems));
+  if (!problems.empty()) co_return domain::validation_failed(std::move(problems));
 
   int next_new = 0;
   auto applied_patch = domain::apply_patch(*current, patch, now_iso(), [&] { return "new:" + std::to_string(next_new++); });
@@ -662,7 +662,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(re
     }
     address_bodies.emplace(a.id, std::move(*b));
   }
-  if (!problems.empty()) co_return api::validation_failed(std::move(problems));
+  if (!problems.empty()) co_return domain::validation_failed(std::move(problems));
 
   if (patch.email && fold(*patch.email) != fold(current->email)) {
     auto taken = co_await email_taken(*patch.email, *pid, ctx);
@@ -683,10 +683,10 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(re
 
   // The customer's fields are now applied: a failure reports what was.
   std::vector<std::string> applied{"customer " + id + ": fields updated"};
-  auto partial = [&](const std::string& step, const api::api_error& cause) {
+  auto partial = [&](const std::string& step, const domain::error& cause) {
     std::string text;
     for (const auto& s : applied) text += (text.empty() ? "" : "; ") + s;
-    auto e = api::make_error(error_kind::upstream_error,
+    auto e = domain::make_error(error_kind::upstream_error,
                              "BigCommerce V2: update partially applied: " + text + "; " + step + " failed: " + cause.message);
     e.upstream_status = cause.upstream_status;
     e.upstream_excerpt = cause.upstream_excerpt;
@@ -747,7 +747,7 @@ asio::awaitable<api::result<domain::customer>> bigcommerce_v2_backend::update(re
   co_return result;
 }
 
-asio::awaitable<api::result<void>> bigcommerce_v2_backend::remove(request_context rc, std::string id) {
+asio::awaitable<domain::result<void>> bigcommerce_v2_backend::remove(request_context rc, std::string id) {
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return not_found(id);
   const auto ctx = store_->begin(rc);
@@ -756,12 +756,12 @@ asio::awaitable<api::result<void>> bigcommerce_v2_backend::remove(request_contex
   if (!orders) co_return orders.error();
   auto list = parse_list(*store_, *orders);
   if (!list) co_return list.error();
-  if (list->Size() > 0) co_return api::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
+  if (list->Size() > 0) co_return domain::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
   auto r = co_await call_raw(*store_, request("DELETE", "/v2/customers/" + std::to_string(*pid)), ctx);
   if (!r) co_return r.error();
   if (r->status == 404) co_return not_found(id);
   if (r->status >= 400) co_return response_to_error(*store_, *r);
-  co_return api::result<void>{};
+  co_return domain::result<void>{};
 }
 
 }  // namespace

@@ -20,7 +20,7 @@
 namespace custbridge::backends {
 namespace {
 
-using api::error_kind;
+using domain::error_kind;
 using boost::asio::awaitable;
 using rapidjson::Value;
 using params = std::vector<std::pair<std::string, std::string>>;
@@ -146,14 +146,14 @@ std::string plural(std::size_t n, std::string_view what) {
   return std::to_string(n) + " " + std::string(what) + (n == 1 ? "" : "es");
 }
 
-api::api_error customer_not_found(const std::string& id) {
-  return api::make_error(error_kind::not_found, "Customer '" + id + "' not found");
+domain::error customer_not_found(const std::string& id) {
+  return domain::make_error(error_kind::not_found, "Customer '" + id + "' not found");
 }
-api::api_error duplicate_email() {
-  return api::make_error(error_kind::conflict, "Customer with this email already exists");
+domain::error duplicate_email() {
+  return domain::make_error(error_kind::conflict, "Customer with this email already exists");
 }
-api::api_error bad_parameter(std::string field, std::string reason) {
-  auto e = api::make_error(error_kind::bad_request, field + ": " + reason);
+domain::error bad_parameter(std::string field, std::string reason) {
+  auto e = domain::make_error(error_kind::bad_request, field + ": " + reason);
   e.details.push_back({std::move(field), std::move(reason)});
   return e;
 }
@@ -165,12 +165,12 @@ bool handled_elsewhere(std::string_view field) {
 }
 
 // A write that would lose fields the platform cannot hold is refused, never trimmed.
-std::optional<api::api_error> refuse_dropped(const mappers::map_report& report, std::string_view prefix = "") {
-  std::vector<api::field_error> details;
+std::optional<domain::error> refuse_dropped(const mappers::map_report& report, std::string_view prefix = "") {
+  std::vector<domain::field_error> details;
   for (const auto& d : report.dropped)
     if (!handled_elsewhere(d.field)) details.push_back({std::string(prefix) + d.field, d.reason});
   if (details.empty()) return std::nullopt;
-  return api::validation_failed(std::move(details));
+  return domain::validation_failed(std::move(details));
 }
 
 // An issue path of a single-address mapping ("postalCode") as a path of the customer.
@@ -195,12 +195,12 @@ class bigcommerce_v3_backend final : public customer_backend {
  public:
   explicit bigcommerce_v3_backend(std::shared_ptr<const platform_store> store) : store_(std::move(store)) {}
 
-  awaitable<api::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
-  awaitable<api::result<domain::customer>> get(request_context rc, std::string id) override;
-  awaitable<api::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
-  awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
+  awaitable<domain::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
+  awaitable<domain::result<domain::customer>> get(request_context rc, std::string id) override;
+  awaitable<domain::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
+  awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                   domain::customer_patch patch) override;
-  awaitable<api::result<void>> remove(request_context rc, std::string id) override;
+  awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:
@@ -209,28 +209,28 @@ class bigcommerce_v3_backend final : public customer_backend {
     std::int64_t total = 0;
   };
 
-  awaitable<api::result<upstream::upstream_response>> send(std::string method, std::string target, std::string body,
+  awaitable<domain::result<upstream::upstream_response>> send(std::string method, std::string target, std::string body,
                                                            const call_context& ctx);
   // The same, every platform status as a response (the adapter maps address-call errors itself).
-  awaitable<api::result<upstream::upstream_response>> send_raw(std::string method, std::string target, std::string body,
+  awaitable<domain::result<upstream::upstream_response>> send_raw(std::string method, std::string target, std::string body,
                                                                const call_context& ctx);
-  awaitable<api::result<rapidjson::Document>> send_json(std::string method, std::string target, std::string body,
+  awaitable<domain::result<rapidjson::Document>> send_json(std::string method, std::string target, std::string body,
                                                         const call_context& ctx);
-  awaitable<api::result<attribute_ids>> attributes(const call_context& ctx, bool refresh);
-  awaitable<api::result<std::int64_t>> ensure_default_attribute(const call_context& ctx);
-  awaitable<api::result<page_result>> fetch_page(params ps, const call_context& ctx);
-  awaitable<api::result<std::optional<loaded_customer>>> fetch(std::uint64_t platform_id, const call_context& ctx);
-  awaitable<api::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
+  awaitable<domain::result<attribute_ids>> attributes(const call_context& ctx, bool refresh);
+  awaitable<domain::result<std::int64_t>> ensure_default_attribute(const call_context& ctx);
+  awaitable<domain::result<page_result>> fetch_page(params ps, const call_context& ctx);
+  awaitable<domain::result<std::optional<loaded_customer>>> fetch(std::uint64_t platform_id, const call_context& ctx);
+  awaitable<domain::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
 
   // After a failed attribute write (the attribute may have been deleted on the platform).
   void forget_attributes() {
     std::lock_guard lock(mutex_);
     attributes_.reset();
   }
-  api::result<loaded_customer> read_customer(const Value& platform, const attribute_ids& ids) const;
-  api::result<domain::address> read_address(const Value& platform) const;
+  domain::result<loaded_customer> read_customer(const Value& platform, const attribute_ids& ids) const;
+  domain::result<domain::address> read_address(const Value& platform) const;
   void resolve_default(domain::customer& c, const std::optional<std::string>& stored) const;
-  api::api_error address_call_error(const upstream::upstream_response& response,
+  domain::error address_call_error(const upstream::upstream_response& response,
                                     const std::vector<std::size_t>& batch_to_index) const;
 
   std::shared_ptr<const platform_store> store_;
@@ -240,7 +240,7 @@ class bigcommerce_v3_backend final : public customer_backend {
   upstream::client::clock::time_point attributes_read_at_{};
 };
 
-awaitable<api::result<upstream::upstream_response>> bigcommerce_v3_backend::send(std::string method, std::string target,
+awaitable<domain::result<upstream::upstream_response>> bigcommerce_v3_backend::send(std::string method, std::string target,
                                                                                  std::string body, const call_context& ctx) {
   upstream::upstream_request req;
   req.method = std::move(method);
@@ -249,7 +249,7 @@ awaitable<api::result<upstream::upstream_response>> bigcommerce_v3_backend::send
   co_return co_await call(*store_, std::move(req), ctx);
 }
 
-awaitable<api::result<upstream::upstream_response>> bigcommerce_v3_backend::send_raw(std::string method,
+awaitable<domain::result<upstream::upstream_response>> bigcommerce_v3_backend::send_raw(std::string method,
                                                                                      std::string target,
                                                                                      std::string body,
                                                                                      const call_context& ctx) {
@@ -260,7 +260,7 @@ awaitable<api::result<upstream::upstream_response>> bigcommerce_v3_backend::send
   co_return co_await call_raw(*store_, std::move(req), ctx);
 }
 
-awaitable<api::result<rapidjson::Document>> bigcommerce_v3_backend::send_json(std::string method, std::string target,
+awaitable<domain::result<rapidjson::Document>> bigcommerce_v3_backend::send_json(std::string method, std::string target,
                                                                              std::string body, const call_context& ctx) {
   auto r = co_await send(std::move(method), std::move(target), std::move(body), ctx);
   if (!r) co_return r.error();
@@ -271,7 +271,7 @@ awaitable<api::result<rapidjson::Document>> bigcommerce_v3_backend::send_json(st
 
 // The store's attribute ids by name: the default-address attribute and the custom fields
 // the mapping declares. Cached; a missing default attribute is looked up again after a while.
-awaitable<api::result<attribute_ids>> bigcommerce_v3_backend::attributes(const call_context& ctx, bool refresh) {
+awaitable<domain::result<attribute_ids>> bigcommerce_v3_backend::attributes(const call_context& ctx, bool refresh) {
   const auto now = upstream::client::clock::now();
   {
     std::lock_guard lock(mutex_);
@@ -303,7 +303,7 @@ awaitable<api::result<attribute_ids>> bigcommerce_v3_backend::attributes(const c
   co_return ids;
 }
 
-awaitable<api::result<std::int64_t>> bigcommerce_v3_backend::ensure_default_attribute(const call_context& ctx) {
+awaitable<domain::result<std::int64_t>> bigcommerce_v3_backend::ensure_default_attribute(const call_context& ctx) {
   auto ids = co_await attributes(ctx, false);
   if (!ids) co_return ids.error();
   if (!ids->default_attribute) ids = co_await attributes(ctx, true);
@@ -316,28 +316,28 @@ awaitable<api::result<std::int64_t>> bigcommerce_v3_backend::ensure_default_attr
   if (!ids) co_return ids.error();
   if (ids->default_attribute) co_return *ids->default_attribute;
   if (!created) co_return created.error();
-  co_return api::make_error(error_kind::upstream_error, store_->platform_name + " did not keep the customer attribute " +
+  co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " did not keep the customer attribute " +
                                                             std::string(default_attribute_name));
 }
 
-api::result<domain::address> bigcommerce_v3_backend::read_address(const Value& platform) const {
+domain::result<domain::address> bigcommerce_v3_backend::read_address(const Value& platform) const {
   scratch_allocator scratch;
   Value canonical;
   auto report = mappers::address_to_canonical(*store_->plan, platform, canonical, scratch.get());
   if (!report.ok()) {
-    return api::make_error(error_kind::upstream_error, store_->platform_name + " sent an address the mapping cannot read: " +
+    return domain::make_error(error_kind::upstream_error, store_->platform_name + " sent an address the mapping cannot read: " +
                                                            report.invalid.front().field + ": " +
                                                            report.invalid.front().reason);
   }
   return address_from_canonical(*store_, canonical);
 }
 
-api::result<loaded_customer> bigcommerce_v3_backend::read_customer(const Value& platform, const attribute_ids& ids) const {
+domain::result<loaded_customer> bigcommerce_v3_backend::read_customer(const Value& platform, const attribute_ids& ids) const {
   scratch_allocator scratch;
   Value canonical;
   auto report = mappers::customer_to_canonical(*store_->plan, platform, canonical, scratch.get(), &ids.binding);
   if (!report.ok()) {
-    return api::make_error(error_kind::upstream_error, store_->platform_name + " sent a customer the mapping cannot read: " +
+    return domain::make_error(error_kind::upstream_error, store_->platform_name + " sent a customer the mapping cannot read: " +
                                                            report.invalid.front().field + ": " +
                                                            report.invalid.front().reason);
   }
@@ -377,14 +377,14 @@ void bigcommerce_v3_backend::resolve_default(domain::customer& c, const std::opt
   for (auto& a : c.addresses) a.is_default = c.default_address_id == a.id;
 }
 
-awaitable<api::result<bigcommerce_v3_backend::page_result>> bigcommerce_v3_backend::fetch_page(params ps,
+awaitable<domain::result<bigcommerce_v3_backend::page_result>> bigcommerce_v3_backend::fetch_page(params ps,
                                                                                                const call_context& ctx) {
   auto ids = co_await attributes(ctx, false);
   if (!ids) co_return ids.error();
   auto body = co_await send_json("GET", with_query("/v3/customers", ps), "", ctx);
   if (!body) co_return body.error();
   const auto* data = data_array(*body);
-  if (!data) co_return api::make_error(error_kind::upstream_error, store_->platform_name + " sent a list without data");
+  if (!data) co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " sent a list without data");
   page_result out;
   for (const auto& item : data->GetArray()) {
     auto c = read_customer(item, *ids);
@@ -399,7 +399,7 @@ awaitable<api::result<bigcommerce_v3_backend::page_result>> bigcommerce_v3_backe
   co_return out;
 }
 
-awaitable<api::result<std::optional<loaded_customer>>> bigcommerce_v3_backend::fetch(std::uint64_t platform_id,
+awaitable<domain::result<std::optional<loaded_customer>>> bigcommerce_v3_backend::fetch(std::uint64_t platform_id,
                                                                                     const call_context& ctx) {
   auto ids = co_await attributes(ctx, false);
   if (!ids) co_return ids.error();
@@ -408,7 +408,7 @@ awaitable<api::result<std::optional<loaded_customer>>> bigcommerce_v3_backend::f
       "GET", "/v3/customers?id:in=" + std::to_string(platform_id) + "&include=addresses,attributes", "", ctx);
   if (!body) co_return body.error();
   const auto* data = data_array(*body);
-  if (!data) co_return api::make_error(error_kind::upstream_error, store_->platform_name + " sent a list without data");
+  if (!data) co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " sent a list without data");
   for (const auto& item : data->GetArray()) {
     if (member_id(item) != platform_id) continue;
     auto c = read_customer(item, *ids);
@@ -418,7 +418,7 @@ awaitable<api::result<std::optional<loaded_customer>>> bigcommerce_v3_backend::f
   co_return std::optional<loaded_customer>();
 }
 
-awaitable<api::result<bool>> bigcommerce_v3_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
+awaitable<domain::result<bool>> bigcommerce_v3_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
                                                                 const call_context& ctx) {
   const auto folded = ascii_lower(email);
   params ps;
@@ -437,7 +437,7 @@ awaitable<api::result<bool>> bigcommerce_v3_backend::email_taken(std::string ema
 
 // ---- list
 
-awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(request_context rc, domain::list_query q) {
+awaitable<domain::result<domain::customer_page>> bigcommerce_v3_backend::list(request_context rc, domain::list_query q) {
   const auto ctx = store_->begin(rc);
   if (q.marketing_opt_in)
     co_return bad_parameter("marketingOptIn", "BigCommerce V3 cannot filter customers by marketing consent");
@@ -522,7 +522,7 @@ awaitable<api::result<domain::customer_page>> bigcommerce_v3_backend::list(reque
 
 // ---- get
 
-awaitable<api::result<domain::customer>> bigcommerce_v3_backend::get(request_context rc, std::string id) {
+awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::get(request_context rc, std::string id) {
   const auto ctx = store_->begin(rc);
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return customer_not_found(id);
@@ -541,16 +541,16 @@ struct address_bodies {
   std::vector<std::string> keys;
 };
 
-api::result<void> check_distinct(const std::vector<std::string>& keys) {
+domain::result<void> check_distinct(const std::vector<std::string>& keys) {
   for (std::size_t i = 0; i < keys.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (keys[i] == keys[j])
-        return api::validation_failed({{address_path(i, ""), "duplicates addresses[" + std::to_string(j) +
+        return domain::validation_failed({{address_path(i, ""), "duplicates addresses[" + std::to_string(j) +
                                                                  "]; BigCommerce keeps only one of identical addresses"}});
   return {};
 }
 
-awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(request_context rc, domain::customer_create input) {
+awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::create(request_context rc, domain::customer_create input) {
   const auto ctx = store_->begin(rc);
   rapidjson::Document doc;
   auto& alloc = doc.GetAllocator();
@@ -563,7 +563,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(request_
   if (!report.ok()) co_return invalid_fields(report);
   if (auto refused = refuse_dropped(report)) co_return *refused;
   if (!body.IsArray() || body.Size() != 1 || !body[0].IsObject())
-    co_return api::make_error(error_kind::internal, "the bigcommerce_v3 mapping did not give an array of one customer");
+    co_return domain::make_error(error_kind::internal, "the bigcommerce_v3 mapping did not give an array of one customer");
   Value& item = body[0];
   replace_nulls(item, false, alloc);
 
@@ -605,7 +605,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(request_
   if (!created) co_return created.error();
   const auto* data = data_array(*created);
   if (!data || data->Empty())
-    co_return api::make_error(error_kind::upstream_error, store_->platform_name + " answered a create without the customer");
+    co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " answered a create without the customer");
   const Value& platform = (*data)[0];
   auto fresh_ids = co_await attributes(ctx, false);
   if (!fresh_ids) co_return fresh_ids.error();
@@ -622,7 +622,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(request_
   }
   const auto customer_pid = member_id(platform);
   if (!default_pid || !customer_pid)
-    co_return api::make_error(error_kind::upstream_error, "BigCommerce created customer '" + c->customer.id +
+    co_return domain::make_error(error_kind::upstream_error, "BigCommerce created customer '" + c->customer.id +
                                                               "' but did not return its addresses, so its default address "
                                                               "was not recorded");
   const std::string value_body = "[{\"attribute_id\":" + std::to_string(*default_attribute) +
@@ -643,7 +643,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::create(request_
 
 // ---- update
 
-api::api_error bigcommerce_v3_backend::address_call_error(const upstream::upstream_response& response,
+domain::error bigcommerce_v3_backend::address_call_error(const upstream::upstream_response& response,
                                                           const std::vector<std::size_t>& batch_to_index) const {
   auto e = response_to_error(*store_, response);
   // Error keys are "<index in our batch>.<field>": give them the customer's address index.
@@ -652,7 +652,7 @@ api::api_error bigcommerce_v3_backend::address_call_error(const upstream::upstre
   if (doc.HasParseError() || !doc.IsObject()) return e;
   auto errors = doc.FindMember("errors");
   if (errors == doc.MemberEnd() || !errors->value.IsObject()) return e;
-  std::vector<api::field_error> details;
+  std::vector<domain::field_error> details;
   for (const auto& m : errors->value.GetObject()) {
     std::string_view key(m.name.GetString(), m.name.GetStringLength());
     const auto dot = key.find('.');
@@ -665,8 +665,8 @@ api::api_error bigcommerce_v3_backend::address_call_error(const upstream::upstre
   return e;
 }
 
-api::api_error partly_applied(const std::string& id, const std::vector<std::string>& applied, std::string_view step,
-                              api::api_error cause) {
+domain::error partly_applied(const std::string& id, const std::vector<std::string>& applied, std::string_view step,
+                              domain::error cause) {
   if (applied.empty()) return cause;
   cause.message = "BigCommerce applied only part of the update of customer '" + id + "': " + join(applied, "; ") +
                   ". Then " + std::string(step) + " failed: " + cause.message;
@@ -675,7 +675,7 @@ api::api_error partly_applied(const std::string& id, const std::vector<std::stri
   return cause;
 }
 
-awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(request_context rc, std::string id,
+awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::update(request_context rc, std::string id,
                                                                        domain::customer_patch patch) {
   const auto ctx = store_->begin(rc);
   auto pid = platform_customer_id(*store_, id);
@@ -707,7 +707,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(request_
   if (!report.ok()) co_return invalid_fields(report);
   if (auto refused = refuse_dropped(report)) co_return *refused;
   if (!customer_body.IsArray() || customer_body.Size() != 1 || !customer_body[0].IsObject())
-    co_return api::make_error(error_kind::internal, "the bigcommerce_v3 mapping did not give an array of one customer");
+    co_return domain::make_error(error_kind::internal, "the bigcommerce_v3 mapping did not give an array of one customer");
   replace_nulls(customer_body[0], true, alloc);
   customer_body[0].RemoveMember("id");
   customer_body[0].AddMember("id", *pid, alloc);
@@ -728,9 +728,9 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(request_
       auto r = mappers::address_to_platform(*store_->plan, ca, is_new ? mappers::operation::create : mappers::operation::update,
                                             pa, alloc);
       if (!r.ok()) {
-        std::vector<api::field_error> details;
+        std::vector<domain::field_error> details;
         for (const auto& issue : r.invalid) details.push_back({address_path(i, issue.field), issue.reason});
-        co_return api::validation_failed(std::move(details));
+        co_return domain::validation_failed(std::move(details));
       }
       if (auto refused = refuse_dropped(r, address_path(i, "") + ".")) co_return *refused;
       replace_nulls(pa, !is_new, alloc);
@@ -772,7 +772,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(request_
   if (!put_customer) co_return put_customer.error();
   const auto* put_data = data_array(*put_customer);
   if (!put_data || put_data->Empty())
-    co_return api::make_error(error_kind::upstream_error, store_->platform_name + " answered an update without the customer");
+    co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " answered an update without the customer");
   auto updated = read_customer((*put_data)[0], *ids);
   if (!updated) co_return updated.error();
   applied.push_back("the customer's fields were updated");
@@ -829,7 +829,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(request_
       for (auto i : pending) which += (which.empty() ? "" : ", ") + address_path(i, "");
       co_return partly_applied(
           id, applied, "updating " + which,
-          api::make_error(error_kind::upstream_error,
+          domain::make_error(error_kind::upstream_error,
                           store_->platform_name + " left " + which + " unchanged: the new content equals another address"));
     }
   }
@@ -876,7 +876,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(request_
     if (matched > 0) applied.push_back(plural(matched, "address") + " created");
     if (matched < post_index.size())
       co_return partly_applied(id, applied, "creating addresses",
-                               api::make_error(error_kind::upstream_error,
+                               domain::make_error(error_kind::upstream_error,
                                                store_->platform_name + " did not return " +
                                                    plural(post_index.size() - matched, "new address")));
   }
@@ -918,7 +918,7 @@ awaitable<api::result<domain::customer>> bigcommerce_v3_backend::update(request_
 
 // ---- delete
 
-awaitable<api::result<void>> bigcommerce_v3_backend::remove(request_context rc, std::string id) {
+awaitable<domain::result<void>> bigcommerce_v3_backend::remove(request_context rc, std::string id) {
   const auto ctx = store_->begin(rc);
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return customer_not_found(id);
@@ -938,11 +938,11 @@ awaitable<api::result<void>> bigcommerce_v3_backend::remove(request_context rc, 
     auto body = parse_body(*store_, *orders);
     if (!body) co_return body.error();
     if (!body->IsArray()) co_return unreadable(*store_, *orders, "an order list that is not an array");
-    if (!body->Empty()) co_return api::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
+    if (!body->Empty()) co_return domain::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
   }
   auto deleted = co_await send("DELETE", "/v3/customers?id:in=" + n, "", ctx);
   if (!deleted) co_return deleted.error();
-  co_return api::result<void>();
+  co_return domain::result<void>();
 }
 
 }  // namespace

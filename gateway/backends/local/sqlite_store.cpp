@@ -19,11 +19,11 @@
 namespace custbridge::backends {
 namespace {
 
-using api::error_kind;
+using domain::error_kind;
 using state::exec;
 using state::statement;
 using state::transaction;
-using api::make_error;
+using domain::make_error;
 
 std::string metadata_to_json(const std::map<std::string, std::string>& metadata) {
   rapidjson::StringBuffer buf;
@@ -124,8 +124,8 @@ bool email_taken(sqlite3* db, const std::string& store_id, std::string_view emai
   return s.step();
 }
 
-api::api_error duplicate_email() { return make_error(error_kind::conflict, "Customer with this email already exists"); }
-api::api_error customer_not_found(const std::string& id) {
+domain::error duplicate_email() { return make_error(error_kind::conflict, "Customer with this email already exists"); }
+domain::error customer_not_found(const std::string& id) {
   return make_error(error_kind::not_found, "Customer '" + id + "' not found");
 }
 
@@ -152,7 +152,7 @@ bool sqlite_store::ready() {
   return s.step();
 }
 
-api::result<domain::customer_page> sqlite_store::list_sync(const std::string& store_id, const domain::list_query& q) {
+domain::result<domain::customer_page> sqlite_store::list_sync(const std::string& store_id, const domain::list_query& q) {
   std::string where = " FROM customers WHERE store_id = ?1 AND deleted_at IS NULL";
   if (q.email) where += " AND email_folded = ?2";
   if (q.search) where += " AND (email_folded LIKE ?3 ESCAPE '\\' OR name LIKE ?3 ESCAPE '\\' OR phone LIKE ?3 ESCAPE '\\')";
@@ -201,13 +201,13 @@ api::result<domain::customer_page> sqlite_store::list_sync(const std::string& st
   return page;
 }
 
-api::result<domain::customer> sqlite_store::get_sync(const std::string& store_id, const std::string& id) {
+domain::result<domain::customer> sqlite_store::get_sync(const std::string& store_id, const std::string& id) {
   std::lock_guard lock(database_->mutex());
   if (auto c = load_live(db_, store_id, id)) return std::move(*c);
   return customer_not_found(id);
 }
 
-api::result<domain::customer> sqlite_store::create_sync(const std::string& store_id, const domain::customer_create& in) {
+domain::result<domain::customer> sqlite_store::create_sync(const std::string& store_id, const domain::customer_create& in) {
   std::lock_guard lock(database_->mutex());
   transaction tx(db_);
   if (email_taken(db_, store_id, in.email, "")) return duplicate_email();
@@ -245,7 +245,7 @@ api::result<domain::customer> sqlite_store::create_sync(const std::string& store
   return c;
 }
 
-api::result<domain::customer> sqlite_store::update_sync(const std::string& store_id, const std::string& id,
+domain::result<domain::customer> sqlite_store::update_sync(const std::string& store_id, const std::string& id,
                                                         const domain::customer_patch& p) {
   std::lock_guard lock(database_->mutex());
   transaction tx(db_);
@@ -277,7 +277,7 @@ api::result<domain::customer> sqlite_store::update_sync(const std::string& store
   return c;
 }
 
-api::result<void> sqlite_store::remove_sync(const std::string& store_id, const std::string& id) {
+domain::result<void> sqlite_store::remove_sync(const std::string& store_id, const std::string& id) {
   std::lock_guard lock(database_->mutex());
   transaction tx(db_);
   statement s(db_, "SELECT orders_count FROM customers WHERE store_id = ? AND id = ? AND deleted_at IS NULL");
@@ -293,20 +293,20 @@ api::result<void> sqlite_store::remove_sync(const std::string& store_id, const s
 
 // SQLite calls take microseconds and hold no I/O waits beyond the file, so the
 // coroutine forms run them inline on the server thread.
-boost::asio::awaitable<api::result<domain::customer_page>> sqlite_store::list(request_context rc, domain::list_query q) {
+boost::asio::awaitable<domain::result<domain::customer_page>> sqlite_store::list(request_context rc, domain::list_query q) {
   co_return list_sync(rc.store_id, q);
 }
-boost::asio::awaitable<api::result<domain::customer>> sqlite_store::get(request_context rc, std::string id) {
+boost::asio::awaitable<domain::result<domain::customer>> sqlite_store::get(request_context rc, std::string id) {
   co_return get_sync(rc.store_id, id);
 }
-boost::asio::awaitable<api::result<domain::customer>> sqlite_store::create(request_context rc, domain::customer_create in) {
+boost::asio::awaitable<domain::result<domain::customer>> sqlite_store::create(request_context rc, domain::customer_create in) {
   co_return create_sync(rc.store_id, in);
 }
-boost::asio::awaitable<api::result<domain::customer>> sqlite_store::update(request_context rc, std::string id,
+boost::asio::awaitable<domain::result<domain::customer>> sqlite_store::update(request_context rc, std::string id,
                                                                            domain::customer_patch p) {
   co_return update_sync(rc.store_id, id, p);
 }
-boost::asio::awaitable<api::result<void>> sqlite_store::remove(request_context rc, std::string id) {
+boost::asio::awaitable<domain::result<void>> sqlite_store::remove(request_context rc, std::string id) {
   co_return remove_sync(rc.store_id, id);
 }
 

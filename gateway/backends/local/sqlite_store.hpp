@@ -21,21 +21,21 @@ class sqlite_store final : public customer_backend {
  public:
   explicit sqlite_store(std::shared_ptr<state::database> db);
 
-  boost::asio::awaitable<api::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
-  boost::asio::awaitable<api::result<domain::customer>> get(request_context rc, std::string id) override;
-  boost::asio::awaitable<api::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
-  boost::asio::awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
+  boost::asio::awaitable<domain::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
+  boost::asio::awaitable<domain::result<domain::customer>> get(request_context rc, std::string id) override;
+  boost::asio::awaitable<domain::result<domain::customer>> create(request_context rc, domain::customer_create input) override;
+  boost::asio::awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                                domain::customer_patch patch) override;
-  boost::asio::awaitable<api::result<void>> remove(request_context rc, std::string id) override;
+  boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
   bool ready() override;
 
   // Synchronous forms, used by the coroutine wrappers above and by `custbridge import`.
-  api::result<domain::customer_page> list_sync(const std::string& store_id, const domain::list_query& query);
-  api::result<domain::customer> get_sync(const std::string& store_id, const std::string& id);
-  api::result<domain::customer> create_sync(const std::string& store_id, const domain::customer_create& input);
-  api::result<domain::customer> update_sync(const std::string& store_id, const std::string& id,
+  domain::result<domain::customer_page> list_sync(const std::string& store_id, const domain::list_query& query);
+  domain::result<domain::customer> get_sync(const std::string& store_id, const std::string& id);
+  domain::result<domain::customer> create_sync(const std::string& store_id, const domain::customer_create& input);
+  domain::result<domain::customer> update_sync(const std::string& store_id, const std::string& id,
                                             const domain::customer_patch& patch);
-  api::result<void> remove_sync(const std::string& store_id, const std::string& id);
+  domain::result<void> remove_sync(const std::string& store_id, const std::string& id);
 
 
  private:

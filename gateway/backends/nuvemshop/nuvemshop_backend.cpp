@@ -16,7 +16,7 @@
 namespace custbridge::backends {
 namespace {
 
-using api::error_kind;
+using domain::error_kind;
 using namespace nuvemshop;
 using store_ptr = std::shared_ptr<const platform_store>;
 
@@ -33,14 +33,14 @@ std::string to_json(const rapidjson::Value& v) {
 
 // The mapper's `dropped` fields are values the client set that Nuvemshop has no place
 // for (an address company...). Writing the rest would lose them silently: refuse.
-api::api_error dropped_fields(const mappers::map_report& report) {
-  std::vector<api::field_error> details;
+domain::error dropped_fields(const mappers::map_report& report) {
+  std::vector<domain::field_error> details;
   for (const auto& d : report.dropped) details.push_back({d.field, "cannot be stored on Nuvemshop stores: " + d.reason});
-  return api::validation_failed(std::move(details));
+  return domain::validation_failed(std::move(details));
 }
 
 // Maps a canonical write body; 400 VALIDATION_ERROR for invalid or dropped fields.
-api::result<std::string> platform_body(const platform_store& store, const rapidjson::Value& canonical,
+domain::result<std::string> platform_body(const platform_store& store, const rapidjson::Value& canonical,
                                        mappers::operation op) {
   rapidjson::Document body;
   const auto report = mappers::request_body(*store.plan, canonical, op, body, body.GetAllocator());
@@ -49,7 +49,7 @@ api::result<std::string> platform_body(const platform_store& store, const rapidj
   return to_json(body);
 }
 
-boost::asio::awaitable<api::result<domain::customer>> get_customer(store_ptr store, call_context ctx, std::string id) {
+boost::asio::awaitable<domain::result<domain::customer>> get_customer(store_ptr store, call_context ctx, std::string id) {
   const auto pid = platform_customer_id(*store, id);
   // An id of another store or platform is not found here, without asking anyone.
   if (!pid) co_return customer_not_found(id);
@@ -58,15 +58,15 @@ boost::asio::awaitable<api::result<domain::customer>> get_customer(store_ptr sto
   co_return std::move(c->customer);
 }
 
-boost::asio::awaitable<api::result<domain::customer>> create_customer(store_ptr store, call_context ctx, domain::customer_create input) {
+boost::asio::awaitable<domain::result<domain::customer>> create_customer(store_ptr store, call_context ctx, domain::customer_create input) {
   // accepts_marketing is read-only and new customers have it false (fact sheet §3).
-  if (input.marketing_opt_in) co_return api::validation_failed({{"marketingOptIn", marketing_read_only}});
+  if (input.marketing_opt_in) co_return domain::validation_failed({{"marketingOptIn", marketing_read_only}});
   if (input.orders_count > 0)
-    co_return api::validation_failed({{"ordersCount", "cannot be set on Nuvemshop stores: orders are the platform's"}});
+    co_return domain::validation_failed({{"ordersCount", "cannot be set on Nuvemshop stores: orders are the platform's"}});
   // Nuvemshop makes the first address of a new customer its default.
   for (std::size_t i = 1; i < input.addresses.size(); ++i)
     if (input.addresses[i].is_default.value_or(false))
-      co_return api::validation_failed(
+      co_return domain::validation_failed(
           {{"addresses[" + std::to_string(i) + "].isDefault",
             "Nuvemshop makes the first address the default and cannot move it later; list the default address first"}});
 
@@ -81,7 +81,7 @@ boost::asio::awaitable<api::result<domain::customer>> create_customer(store_ptr 
   // error table still maps a 422 "has already been taken" to the same 409 for races.
   auto taken = co_await email_taken(*store, input.email, std::nullopt, ctx);
   if (!taken) co_return taken.error();
-  if (*taken) co_return api::make_error(error_kind::conflict, "Customer with this email already exists");
+  if (*taken) co_return domain::make_error(error_kind::conflict, "Customer with this email already exists");
 
   auto created = co_await write_customer(*store, "POST", "/customers", std::move(*body), ctx);
   if (!created) co_return created.error();
@@ -105,7 +105,7 @@ std::optional<std::string> platform_default_after(const domain::customer& curren
   return std::nullopt;
 }
 
-boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr store, call_context ctx, std::string id,
+boost::asio::awaitable<domain::result<domain::customer>> update_customer(store_ptr store, call_context ctx, std::string id,
                                                                       domain::customer_patch patch) {
   const auto pid = platform_customer_id(*store, id);
   if (!pid) co_return customer_not_found(id);
@@ -114,7 +114,7 @@ boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr 
   const auto& before = current->customer;
 
   if (patch.marketing_opt_in && *patch.marketing_opt_in != before.marketing_opt_in)
-    co_return api::validation_failed({{"marketingOptIn", marketing_read_only}});
+    co_return domain::validation_failed({{"marketingOptIn", marketing_read_only}});
 
   // New addresses get placeholder ids, never valid canonical ids, so they are sent without one.
   int fresh = 0;
@@ -128,12 +128,12 @@ boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr 
   if (!outcome->removed_address_ids.empty()) {
     std::string ids;
     for (const auto& r : outcome->removed_address_ids) ids += (ids.empty() ? "" : ", ") + r;
-    co_return api::validation_failed(
+    co_return domain::validation_failed(
         {{"addresses", "Nuvemshop cannot delete addresses through its API; send every current address (by id) to keep "
                        "them, missing: " + ids}});
   }
   if (next.default_address_id != platform_default_after(before, next))
-    co_return api::validation_failed(
+    co_return domain::validation_failed(
         {{"defaultAddressId",
           "Nuvemshop cannot change or clear the default address through its API: it stays on the current default "
           "address (the first address for a customer who had none)"}});
@@ -141,7 +141,7 @@ boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr 
   if (patch.email && ascii_lower(next.email) != ascii_lower(before.email)) {
     auto taken = co_await email_taken(*store, next.email, *pid, ctx);
     if (!taken) co_return taken.error();
-    if (*taken) co_return api::make_error(error_kind::conflict, "Customer with this email already exists");
+    if (*taken) co_return domain::make_error(error_kind::conflict, "Customer with this email already exists");
   }
 
   rapidjson::Document canonical;
@@ -175,7 +175,7 @@ boost::asio::awaitable<api::result<domain::customer>> update_customer(store_ptr 
   co_return std::move(updated->customer);
 }
 
-boost::asio::awaitable<api::result<void>> remove_customer(store_ptr store, call_context ctx, std::string id) {
+boost::asio::awaitable<domain::result<void>> remove_customer(store_ptr store, call_context ctx, std::string id) {
   const auto pid = platform_customer_id(*store, id);
   if (!pid) co_return customer_not_found(id);
   upstream::upstream_request req;
@@ -195,29 +195,29 @@ boost::asio::awaitable<api::result<void>> remove_customer(store_ptr store, call_
     }
     co_return e;
   }
-  co_return api::result<void>();
+  co_return domain::result<void>();
 }
 
 class nuvemshop_backend final : public customer_backend {
  public:
   explicit nuvemshop_backend(store_ptr store) : store_(std::move(store)) {}
 
-  boost::asio::awaitable<api::result<domain::customer_page>> list(request_context rc, domain::list_query query) override {
+  boost::asio::awaitable<domain::result<domain::customer_page>> list(request_context rc, domain::list_query query) override {
     // The store outlives the call through this backend, which the caller keeps alive.
     const auto ctx = store_->begin(rc);
     co_return co_await list_customers(*store_, std::move(query), unfiltered_total_, ctx);
   }
-  boost::asio::awaitable<api::result<domain::customer>> get(request_context rc, std::string id) override {
+  boost::asio::awaitable<domain::result<domain::customer>> get(request_context rc, std::string id) override {
     return get_customer(store_, store_->begin(rc), std::move(id));
   }
-  boost::asio::awaitable<api::result<domain::customer>> create(request_context rc, domain::customer_create input) override {
+  boost::asio::awaitable<domain::result<domain::customer>> create(request_context rc, domain::customer_create input) override {
     return create_customer(store_, store_->begin(rc), std::move(input));
   }
-  boost::asio::awaitable<api::result<domain::customer>> update(request_context rc, std::string id,
+  boost::asio::awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                                domain::customer_patch patch) override {
     return update_customer(store_, store_->begin(rc), std::move(id), std::move(patch));
   }
-  boost::asio::awaitable<api::result<void>> remove(request_context rc, std::string id) override {
+  boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override {
     return remove_customer(store_, store_->begin(rc), std::move(id));
   }
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }

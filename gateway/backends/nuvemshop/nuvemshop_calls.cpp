@@ -13,7 +13,7 @@
 namespace custbridge::backends::nuvemshop {
 namespace {
 
-using api::error_kind;
+using domain::error_kind;
 
 upstream::upstream_request request(std::string method, std::string target, std::string body = {}) {
   upstream::upstream_request r;
@@ -48,8 +48,8 @@ std::int64_t parse_total(std::string_view s) {
 
 }  // namespace
 
-api::api_error customer_not_found(std::string_view canonical_id) {
-  return api::make_error(error_kind::not_found, "Customer '" + std::string(canonical_id) + "' not found");
+domain::error customer_not_found(std::string_view canonical_id) {
+  return domain::make_error(error_kind::not_found, "Customer '" + std::string(canonical_id) + "' not found");
 }
 
 std::string encode_query(const query_params& params) {
@@ -75,12 +75,12 @@ std::string encode_query(const query_params& params) {
   return out;
 }
 
-api::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw,
+domain::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw,
                                              json_allocator& scratch) {
   if (!raw.IsObject())
-    return api::make_error(error_kind::upstream_error, store.platform_name + " sent a customer that is not an object");
+    return domain::make_error(error_kind::upstream_error, store.platform_name + " sent a customer that is not an object");
   const auto id = raw_id(raw);
-  if (!id) return api::make_error(error_kind::upstream_error, store.platform_name + " sent a customer without a numeric id");
+  if (!id) return domain::make_error(error_kind::upstream_error, store.platform_name + " sent a customer without a numeric id");
   rapidjson::Value canonical;
   // Read-direction reports list platform fields the canonical model has no place for
   // (identification, billing_*...): expected, not an error. A value the mapper could
@@ -95,7 +95,7 @@ api::result<platform_customer> read_customer(const platform_store& store, const 
   return out;
 }
 
-boost::asio::awaitable<api::result<customer_list_page>> fetch_page(const platform_store& store, query_params params,
+boost::asio::awaitable<domain::result<customer_list_page>> fetch_page(const platform_store& store, query_params params,
                                                                    std::int64_t page, int per_page,
                                                                    const call_context& ctx) {
   const auto& paging = store.plan->query.paging;
@@ -128,7 +128,7 @@ boost::asio::awaitable<api::result<customer_list_page>> fetch_page(const platfor
   co_return out;
 }
 
-boost::asio::awaitable<api::result<platform_customer>> fetch_customer(const platform_store& store,
+boost::asio::awaitable<domain::result<platform_customer>> fetch_customer(const platform_store& store,
                                                                       std::uint64_t platform_id,
                                                                       std::string canonical_id, const call_context& ctx) {
   auto r = co_await call_raw(store, request("GET", "/customers/" + std::to_string(platform_id)), ctx);
@@ -140,7 +140,7 @@ boost::asio::awaitable<api::result<platform_customer>> fetch_customer(const plat
   co_return read_customer(store, *body, body->GetAllocator());
 }
 
-boost::asio::awaitable<api::result<platform_customer>> write_customer(const platform_store& store, std::string method,
+boost::asio::awaitable<domain::result<platform_customer>> write_customer(const platform_store& store, std::string method,
                                                                       std::string target, std::string body,
                                                                       const call_context& ctx) {
   auto r = co_await call(store, request(std::move(method), std::move(target), std::move(body)), ctx);
@@ -150,7 +150,7 @@ boost::asio::awaitable<api::result<platform_customer>> write_customer(const plat
   co_return read_customer(store, *doc, doc->GetAllocator());
 }
 
-boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& store, std::string email,
+boost::asio::awaitable<domain::result<bool>> email_taken(const platform_store& store, std::string email,
                                                       std::optional<std::uint64_t> except, const call_context& ctx) {
   const auto wanted = ascii_lower(email);
   // `email` is a filter of the 2025 API; `q` (name, email, identification) exists in

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "gateway/api/errors.hpp"
+#include "gateway/domain/error.hpp"
 #include "gateway/backends/platform/platform_store.hpp"
 #include "gateway/domain/customer.hpp"
 
@@ -36,7 +36,7 @@ struct customer_list_page {
 };
 
 // "Customer '<id>' not found", the canonical 404.
-api::api_error customer_not_found(std::string_view canonical_id);
+domain::error customer_not_found(std::string_view canonical_id);
 
 // "a=b&c=d" with every key and value percent-encoded (RFC 3986 unreserved kept).
 std::string encode_query(const query_params& params);
@@ -44,28 +44,28 @@ std::string encode_query(const query_params& params);
 // One platform customer object -> the domain customer with this store's UUIDs. The
 // intermediate canonical JSON lives in `scratch` (the allocator of the document that
 // holds `raw`, so a page of customers shares one pool).
-api::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw,
+domain::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw,
                                              json_allocator& scratch);
 
 // GET /customers?<params>&page=P&per_page=N. A 404 "Last page is N" is an empty page
 // (past_end); other platform errors go through the mapping's error table.
-boost::asio::awaitable<api::result<customer_list_page>> fetch_page(const platform_store& store, query_params params,
+boost::asio::awaitable<domain::result<customer_list_page>> fetch_page(const platform_store& store, query_params params,
                                                                    std::int64_t page, int per_page,
                                                                    const call_context& ctx);
 
 // GET /customers/{id}. A platform 404 is the canonical "Customer '<canonical_id>' not found".
-boost::asio::awaitable<api::result<platform_customer>> fetch_customer(const platform_store& store,
+boost::asio::awaitable<domain::result<platform_customer>> fetch_customer(const platform_store& store,
                                                                       std::uint64_t platform_id,
                                                                       std::string canonical_id, const call_context& ctx);
 
 // POST /customers or PUT /customers/{id} with a JSON body; the customer the platform answers.
-boost::asio::awaitable<api::result<platform_customer>> write_customer(const platform_store& store, std::string method,
+boost::asio::awaitable<domain::result<platform_customer>> write_customer(const platform_store& store, std::string method,
                                                                       std::string target, std::string body,
                                                                       const call_context& ctx);
 
 // Every customer whose email equals `email` (ASCII case-insensitive), through the
 // platform's `email` filter plus an exact post-filter. `except` is left out.
-boost::asio::awaitable<api::result<bool>> email_taken(const platform_store& store, std::string email,
+boost::asio::awaitable<domain::result<bool>> email_taken(const platform_store& store, std::string email,
                                                       std::optional<std::uint64_t> except, const call_context& ctx);
 
 

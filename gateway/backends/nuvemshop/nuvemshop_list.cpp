@@ -9,7 +9,7 @@
 namespace custbridge::backends::nuvemshop {
 namespace {
 
-using api::error_kind;
+using domain::error_kind;
 
 // The items of one ascending-id window, and the total every page reported.
 struct window {
@@ -19,7 +19,7 @@ struct window {
   bool past_end = false;    // some page was past the end
 };
 
-boost::asio::awaitable<api::result<window>> fetch_window(const platform_store& store, const query_params& filters,
+boost::asio::awaitable<domain::result<window>> fetch_window(const platform_store& store, const query_params& filters,
                                                          std::int64_t begin, std::int64_t end, const call_context& ctx) {
   window out;
   for (const auto& slice : plan_pages(begin, end, store.plan->query.paging.max_size)) {
@@ -39,7 +39,7 @@ boost::asio::awaitable<api::result<window>> fetch_window(const platform_store& s
 }
 
 // The number of customers matching `filters`, from the smallest page Nuvemshop serves.
-boost::asio::awaitable<api::result<std::int64_t>> count(const platform_store& store, const query_params& filters,
+boost::asio::awaitable<domain::result<std::int64_t>> count(const platform_store& store, const query_params& filters,
                                                         const call_context& ctx) {
   auto page = co_await fetch_page(store, filters, 1, 1, ctx);
   if (!page) co_return page.error();
@@ -54,8 +54,8 @@ domain::customer_page to_page(std::vector<platform_customer> items, std::int64_t
   return out;
 }
 
-api::api_error changing_store(const platform_store& store) {
-  auto e = api::make_error(error_kind::upstream_error,
+domain::error changing_store(const platform_store& store) {
+  auto e = domain::make_error(error_kind::upstream_error,
                            store.platform_name + "'s customer count kept changing while the page was read; try again");
   e.retryable = true;
   return e;
@@ -66,7 +66,7 @@ api::api_error changing_store(const platform_store& store) {
 // mirrored ascending one: [total - offset - limit, total - offset). That needs the
 // total first: `*hint` (a previous answer's total) is used as a guess, and every page
 // answer carries the real total, so a wrong guess costs one more round trip.
-boost::asio::awaitable<api::result<domain::customer_page>> id_window(const platform_store& store,
+boost::asio::awaitable<domain::result<domain::customer_page>> id_window(const platform_store& store,
                                                                      const query_params& filters, std::int64_t offset,
                                                                      std::int64_t limit, bool descending,
                                                                      std::atomic<std::int64_t>* hint,
@@ -118,7 +118,7 @@ boost::asio::awaitable<api::result<domain::customer_page>> id_window(const platf
 }
 
 // Every customer matching `filters`, or nullopt if more than scan_limit do.
-boost::asio::awaitable<api::result<std::optional<std::vector<platform_customer>>>> scan(const platform_store& store,
+boost::asio::awaitable<domain::result<std::optional<std::vector<platform_customer>>>> scan(const platform_store& store,
                                                                                        const query_params& filters,
                                                                                        const call_context& ctx) {
   const int per_page = store.plan->query.paging.max_size;
@@ -209,7 +209,7 @@ std::vector<page_slice> plan_pages(std::int64_t begin, std::int64_t end, int max
   return {{k + 1, static_cast<int>(n), skip, n - skip}, {k + 2, static_cast<int>(n), 0, skip}};
 }
 
-boost::asio::awaitable<api::result<domain::customer_page>> list_customers(const platform_store& store,
+boost::asio::awaitable<domain::result<domain::customer_page>> list_customers(const platform_store& store,
                                                                           domain::list_query query,
                                                                           std::atomic<std::int64_t>& unfiltered_total,
                                                                           const call_context& ctx) {
@@ -228,7 +228,7 @@ boost::asio::awaitable<api::result<domain::customer_page>> list_customers(const 
   auto mapped = mappers::map_list_query(*store.plan, {1, 0, query.email, query.search ? query.search : query.email});
   if (!mapped.report.invalid.empty()) {
     const auto& first = mapped.report.invalid.front();
-    co_return api::make_error(error_kind::bad_request, first.field + ": " + first.reason);
+    co_return domain::make_error(error_kind::bad_request, first.field + ": " + first.reason);
   }
   auto filters = std::move(mapped.params);
   std::erase_if(filters, [&](const auto& p) { return p.first == paging.page_param || p.first == paging.size_param; });
@@ -241,7 +241,7 @@ boost::asio::awaitable<api::result<domain::customer_page>> list_customers(const 
     if (query.search && !query.email && !query.marketing_opt_in && !query.has_orders &&
         query.sort_by == domain::sort_field::created_at)
       co_return co_await id_window(store, filters, offset, limit, query.descending, nullptr, ctx);
-    co_return api::make_error(
+    co_return domain::make_error(
         error_kind::bad_request,
         unsupported_names(query) + " not supported on nuvemshop stores when more than " + std::to_string(scan_limit) +
             " customers match: Nuvemshop cannot sort or filter by them, and the gateway reads at most " +

@@ -31,7 +31,7 @@ inline constexpr std::int64_t scan_limit = 1000;
 // `unfiltered_total` caches the store's customer count between calls, to guess which
 // pages hold a descending window in one round trip (every answer carries the real
 // total, and a wrong guess is corrected by asking again).
-boost::asio::awaitable<api::result<domain::customer_page>> list_customers(const platform_store& store,
+boost::asio::awaitable<domain::result<domain::customer_page>> list_customers(const platform_store& store,
                                                                           domain::list_query query,
                                                                           std::atomic<std::int64_t>& unfiltered_total,
                                                                           const call_context& ctx);

@@ -10,9 +10,9 @@ namespace custbridge::backends {
 namespace {
 
 using rapidjson::Value;
-using api::error_kind;
+using domain::error_kind;
 
-api::error_kind kind_from_code(std::string_view code) {
+domain::error_kind kind_from_code(std::string_view code) {
   if (code == "VALIDATION_ERROR") return error_kind::validation_error;
   if (code == "BAD_REQUEST") return error_kind::bad_request;
   if (code == "UNAUTHORIZED") return error_kind::unauthorized;
@@ -79,8 +79,8 @@ upstream::client_options client_options_from(const config::platform_config& cfg)
   return o;
 }
 
-api::api_error failure_to_error(const platform_store& store, const upstream::upstream_failure& failure) {
-  api::api_error e;
+domain::error failure_to_error(const platform_store& store, const upstream::upstream_failure& failure) {
+  domain::error e;
   switch (failure.kind) {
     case upstream::failure_kind::timeout: e.kind = error_kind::upstream_timeout; break;
     case upstream::failure_kind::circuit_open: e.kind = error_kind::unavailable; break;
@@ -98,9 +98,9 @@ api::api_error failure_to_error(const platform_store& store, const upstream::ups
   return e;
 }
 
-api::api_error response_to_error(const platform_store& store, const upstream::upstream_response& response) {
+domain::error response_to_error(const platform_store& store, const upstream::upstream_response& response) {
   const auto mapped = mappers::map_platform_error(*store.plan, response.status, response.body);
-  api::api_error e;
+  domain::error e;
   e.kind = kind_from_code(mapped.code);
   e.message = mapped.message.empty() ? store.platform_name + " answered " + std::to_string(response.status) : mapped.message;
   for (const auto& d : mapped.details) e.details.push_back({d.field, d.reason});
@@ -114,27 +114,27 @@ api::api_error response_to_error(const platform_store& store, const upstream::up
   return e;
 }
 
-api::api_error invalid_fields(const mappers::map_report& report) {
-  std::vector<api::field_error> details;
+domain::error invalid_fields(const mappers::map_report& report) {
+  std::vector<domain::field_error> details;
   for (const auto& i : report.invalid) details.push_back({i.field, i.reason});
-  return api::validation_failed(std::move(details));
+  return domain::validation_failed(std::move(details));
 }
 
-api::api_error unreadable(const platform_store& store, const upstream::upstream_response& response, std::string_view what) {
-  auto e = api::make_error(error_kind::upstream_error, store.platform_name + " sent " + std::string(what));
+domain::error unreadable(const platform_store& store, const upstream::upstream_response& response, std::string_view what) {
+  auto e = domain::make_error(error_kind::upstream_error, store.platform_name + " sent " + std::string(what));
   e.upstream_status = response.status;
   e.upstream_excerpt = response.body.substr(0, 256);
   return e;
 }
 
-api::result<rapidjson::Document> parse_body(const platform_store& store, const upstream::upstream_response& response) {
+domain::result<rapidjson::Document> parse_body(const platform_store& store, const upstream::upstream_response& response) {
   rapidjson::Document doc;
   doc.Parse(response.body.c_str(), response.body.size());
   if (doc.HasParseError()) return unreadable(store, response, "a body that is not JSON");
   return doc;
 }
 
-boost::asio::awaitable<api::result<upstream::upstream_response>> call_raw(const platform_store& store,
+boost::asio::awaitable<domain::result<upstream::upstream_response>> call_raw(const platform_store& store,
                                                                           upstream::upstream_request request,
                                                                           const call_context& ctx) {
   if (request.request_id.empty()) request.request_id = ctx.request_id;
@@ -143,7 +143,7 @@ boost::asio::awaitable<api::result<upstream::upstream_response>> call_raw(const 
   co_return std::move(*outcome);
 }
 
-boost::asio::awaitable<api::result<upstream::upstream_response>> call(const platform_store& store,
+boost::asio::awaitable<domain::result<upstream::upstream_response>> call(const platform_store& store,
                                                                       upstream::upstream_request request,
                                                                       const call_context& ctx) {
   auto outcome = co_await call_raw(store, std::move(request), ctx);
@@ -164,11 +164,11 @@ std::optional<std::uint64_t> platform_address_id(const platform_store& store, st
   return decode_platform_id(store.kind, id_kind::address, store.store_id, canonical_id);
 }
 
-api::result<domain::address> address_from_canonical(const platform_store& store, const Value& a) {
-  if (!a.IsObject()) return api::make_error(error_kind::upstream_error, store.platform_name + " sent an address that is not an object");
+domain::result<domain::address> address_from_canonical(const platform_store& store, const Value& a) {
+  if (!a.IsObject()) return domain::make_error(error_kind::upstream_error, store.platform_name + " sent an address that is not an object");
   domain::address out;
   auto id = a.HasMember("id") ? numeric_id(a["id"]) : std::nullopt;
-  if (!id) return api::make_error(error_kind::upstream_error, store.platform_name + " sent an address without a numeric id");
+  if (!id) return domain::make_error(error_kind::upstream_error, store.platform_name + " sent an address without a numeric id");
   out.id = canonical_address_id(store, *id);
   out.first_name = optional_string(a, "firstName");
   out.last_name = optional_string(a, "lastName");
@@ -186,11 +186,11 @@ api::result<domain::address> address_from_canonical(const platform_store& store,
   return out;
 }
 
-api::result<domain::customer> customer_from_canonical(const platform_store& store, const Value& c) {
-  if (!c.IsObject()) return api::make_error(error_kind::upstream_error, store.platform_name + " sent a customer that is not an object");
+domain::result<domain::customer> customer_from_canonical(const platform_store& store, const Value& c) {
+  if (!c.IsObject()) return domain::make_error(error_kind::upstream_error, store.platform_name + " sent a customer that is not an object");
   domain::customer out;
   auto id = c.HasMember("id") ? numeric_id(c["id"]) : std::nullopt;
-  if (!id) return api::make_error(error_kind::upstream_error, store.platform_name + " sent a customer without a numeric id");
+  if (!id) return domain::make_error(error_kind::upstream_error, store.platform_name + " sent a customer without a numeric id");
   out.id = canonical_customer_id(store, *id);
   out.store_id = store.store_id;
   out.email = string_or_empty(c, "email");

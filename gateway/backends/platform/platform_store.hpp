@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "config/gateway_config.hpp"
-#include "gateway/api/errors.hpp"
+#include "gateway/domain/error.hpp"
 #include "gateway/backends/customer_backend.hpp"
 #include "gateway/backends/platform_ids.hpp"
 #include "gateway/domain/customer.hpp"
@@ -68,25 +68,25 @@ upstream::client_options client_options_from(const config::platform_config& cfg)
 // Sends one request. Transport failures become 502/504/503/429 (with Retry-After);
 // a platform status of 400 and above becomes the canonical error its mapping's
 // error table names, with the platform's status and words under error.upstream.
-boost::asio::awaitable<api::result<upstream::upstream_response>> call(const platform_store& store,
+boost::asio::awaitable<domain::result<upstream::upstream_response>> call(const platform_store& store,
                                                                       upstream::upstream_request request,
                                                                       const call_context& ctx);
 
 // The same, but every platform status comes back as a response; only transport
 // failures are errors. For calls whose 4xx the adapter interprets itself.
-boost::asio::awaitable<api::result<upstream::upstream_response>> call_raw(const platform_store& store,
+boost::asio::awaitable<domain::result<upstream::upstream_response>> call_raw(const platform_store& store,
                                                                           upstream::upstream_request request,
                                                                           const call_context& ctx);
 
-api::api_error failure_to_error(const platform_store& store, const upstream::upstream_failure& failure);
-api::api_error response_to_error(const platform_store& store, const upstream::upstream_response& response);
+domain::error failure_to_error(const platform_store& store, const upstream::upstream_failure& failure);
+domain::error response_to_error(const platform_store& store, const upstream::upstream_response& response);
 // A mapping report with invalid fields, as a VALIDATION_ERROR.
-api::api_error invalid_fields(const mappers::map_report& report);
+domain::error invalid_fields(const mappers::map_report& report);
 // A platform answer the adapter cannot read (not JSON, wrong shape), as UPSTREAM_ERROR.
-api::api_error unreadable(const platform_store& store, const upstream::upstream_response& response, std::string_view what);
+domain::error unreadable(const platform_store& store, const upstream::upstream_response& response, std::string_view what);
 
 // Parses a response body as JSON; UPSTREAM_ERROR if it is not.
-api::result<rapidjson::Document> parse_body(const platform_store& store, const upstream::upstream_response& response);
+domain::result<rapidjson::Document> parse_body(const platform_store& store, const upstream::upstream_response& response);
 
 // Canonical ids on platform stores are UUIDv8 (see platform_ids.hpp); the mapper
 // speaks the platform's decimal ids. These convert between the two for this store.
@@ -97,8 +97,8 @@ std::optional<std::uint64_t> platform_address_id(const platform_store& store, st
 
 // A canonical customer object as the mapper produced it (decimal ids) -> the domain
 // customer with this store's UUID ids. UPSTREAM_ERROR if an id is missing or not numeric.
-api::result<domain::customer> customer_from_canonical(const platform_store& store, const rapidjson::Value& canonical);
-api::result<domain::address> address_from_canonical(const platform_store& store, const rapidjson::Value& canonical);
+domain::result<domain::customer> customer_from_canonical(const platform_store& store, const rapidjson::Value& canonical);
+domain::result<domain::address> address_from_canonical(const platform_store& store, const rapidjson::Value& canonical);
 
 // Domain values -> canonical JSON for the mapper. `address_platform_id`, when set, is
 // written as the address id (decimal), so the platform updates that address in place.

@@ -23,7 +23,7 @@ namespace custbridge::backends {
 namespace {
 
 namespace asio = boost::asio;
-using api::error_kind;
+using domain::error_kind;
 using testing::emulator_process;
 
 struct harness {
@@ -65,13 +65,13 @@ struct harness {
     return asio::co_spawn(io, std::move(op), asio::use_future).get();
   }
 
-  api::result<domain::customer> get(const std::string& id) { return run(backend->get({store->store_id, "test-request"}, id)); }
-  api::result<domain::customer> create(domain::customer_create in) { return run(backend->create({store->store_id, "test-request"}, std::move(in))); }
-  api::result<domain::customer> update(const std::string& id, domain::customer_patch p) {
+  domain::result<domain::customer> get(const std::string& id) { return run(backend->get({store->store_id, "test-request"}, id)); }
+  domain::result<domain::customer> create(domain::customer_create in) { return run(backend->create({store->store_id, "test-request"}, std::move(in))); }
+  domain::result<domain::customer> update(const std::string& id, domain::customer_patch p) {
     return run(backend->update({store->store_id, "test-request"}, id, std::move(p)));
   }
-  api::result<void> remove(const std::string& id) { return run(backend->remove({store->store_id, "test-request"}, id)); }
-  api::result<domain::customer_page> list(domain::list_query q) { return run(backend->list({store->store_id, "test-request"}, std::move(q))); }
+  domain::result<void> remove(const std::string& id) { return run(backend->remove({store->store_id, "test-request"}, id)); }
+  domain::result<domain::customer_page> list(domain::list_query q) { return run(backend->list({store->store_id, "test-request"}, std::move(q))); }
 
   // Admin and raw platform requests, straight to the emulator.
   testing::http_reply admin(const std::string& method, const std::string& path, const std::string& body = "") {

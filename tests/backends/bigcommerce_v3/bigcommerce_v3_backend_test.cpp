@@ -20,7 +20,7 @@
 namespace custbridge::backends {
 namespace {
 
-using api::error_kind;
+using domain::error_kind;
 
 domain::address_input address(std::string address1, std::string city, bool is_default = false) {
   domain::address_input a;

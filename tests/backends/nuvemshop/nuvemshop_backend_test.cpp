@@ -25,7 +25,7 @@
 namespace custbridge::backends {
 namespace {
 
-using api::error_kind;
+using domain::error_kind;
 using testing::emulator_process;
 
 std::string lower(std::string s) {
@@ -72,13 +72,13 @@ class adapter {
   customer_backend& backend() { return *backend_; }
   const platform_store& store() const { return *store_; }
 
-  api::result<domain::customer_page> list(domain::list_query q) { return run(backend_->list({store_->store_id, "test-request"}, std::move(q))); }
-  api::result<domain::customer> get(const std::string& id) { return run(backend_->get({store_->store_id, "test-request"}, id)); }
-  api::result<domain::customer> create(domain::customer_create in) { return run(backend_->create({store_->store_id, "test-request"}, std::move(in))); }
-  api::result<domain::customer> update(const std::string& id, domain::customer_patch p) {
+  domain::result<domain::customer_page> list(domain::list_query q) { return run(backend_->list({store_->store_id, "test-request"}, std::move(q))); }
+  domain::result<domain::customer> get(const std::string& id) { return run(backend_->get({store_->store_id, "test-request"}, id)); }
+  domain::result<domain::customer> create(domain::customer_create in) { return run(backend_->create({store_->store_id, "test-request"}, std::move(in))); }
+  domain::result<domain::customer> update(const std::string& id, domain::customer_patch p) {
     return run(backend_->update({store_->store_id, "test-request"}, id, std::move(p)));
   }
-  api::result<void> remove(const std::string& id) { return run(backend_->remove({store_->store_id, "test-request"}, id)); }
+  domain::result<void> remove(const std::string& id) { return run(backend_->remove({store_->store_id, "test-request"}, id)); }
 
  private:
   boost::asio::io_context io_;
