@@ -67,7 +67,7 @@ boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr c
   const std::string key(req.header("idempotency-key"));
   const int depth = ctx->config.server.max_json_depth;
   // Named, not braced in the call: g++ 12 destroys a braced coroutine argument twice.
-  const backends::request_context rc{store_id, request_id};
+  const backends::request_context rc{store_id, request_id, std::nullopt};
   if (key.empty() || !ctx->idempotency) co_return co_await create_customer(backend, rc, req.body, depth);
   if (!valid_idempotency_key(key))
     co_return make_error(error_kind::bad_request, "Idempotency-Key must be 1-255 printable ASCII characters");
@@ -158,7 +158,7 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
     }
   }
   const int depth = ctx->config.server.max_json_depth;
-  const backends::request_context rc{route.store_id, request_id};
+  const backends::request_context rc{route.store_id, request_id, std::nullopt};
   if (route.kind == route_kind::customers) {
     if (method == "GET")
       out.response = co_await list_customers(backend, rc, std::string(req.query()));

@@ -229,6 +229,7 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
   asio::awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                         domain::customer_patch patch) override;
   asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
+  const store_capabilities& capabilities() const override { return bigcommerce_v2_capabilities(); }
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:
@@ -430,8 +431,8 @@ asio::awaitable<void> bigcommerce_v2_backend::address_worker(std::shared_ptr<big
 asio::awaitable<domain::result<domain::customer_page>> bigcommerce_v2_backend::list(request_context rc, domain::list_query q) {
   if (q.search) co_return unsupported_query("search", "is not supported: BigCommerce V2 has no free-text customer search");
   if (q.marketing_opt_in)
-    co_return unsupported_query("marketingOptIn", "is not supported: BigCommerce V2 cannot filter customers by accepts_marketing");
-  if (q.has_orders) co_return unsupported_query("hasOrders", "is not supported: BigCommerce V2 cannot filter customers by orders");
+    co_return unsupported_query("marketingOptIn", bigcommerce_v2_capabilities().filter_marketing_opt_in.reason);
+  if (q.has_orders) co_return unsupported_query("hasOrders", bigcommerce_v2_capabilities().filter_has_orders.reason);
   if (q.sort_by != domain::sort_field::created_at)
     co_return unsupported_query("sortBy", "must be createdAt: BigCommerce V2 lists customers only in creation (id) order");
   const auto ctx = store_->begin(rc);

@@ -55,4 +55,7 @@ upstream::client_options bigcommerce_v2_client_options(const config::platform_co
 
 std::shared_ptr<customer_backend> make_bigcommerce_v2_backend(std::shared_ptr<const platform_store> store);
 
+// What a bigcommerce_v2 store can hold and answer (every such store alike).
+const store_capabilities& bigcommerce_v2_capabilities();
+
 }  // namespace custbridge::backends

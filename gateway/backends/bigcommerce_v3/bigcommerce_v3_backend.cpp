@@ -201,6 +201,7 @@ class bigcommerce_v3_backend final : public customer_backend {
   awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                   domain::customer_patch patch) override;
   awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
+  const store_capabilities& capabilities() const override { return bigcommerce_v3_capabilities(); }
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:
@@ -439,9 +440,9 @@ awaitable<domain::result<bool>> bigcommerce_v3_backend::email_taken(std::string 
 
 awaitable<domain::result<domain::customer_page>> bigcommerce_v3_backend::list(request_context rc, domain::list_query q) {
   const auto ctx = store_->begin(rc);
-  if (q.marketing_opt_in)
-    co_return bad_parameter("marketingOptIn", "BigCommerce V3 cannot filter customers by marketing consent");
-  if (q.has_orders) co_return bad_parameter("hasOrders", "BigCommerce V3 cannot filter customers by their orders");
+  const auto& caps = bigcommerce_v3_capabilities();
+  if (q.marketing_opt_in) co_return bad_parameter("marketingOptIn", caps.filter_marketing_opt_in.reason);
+  if (q.has_orders) co_return bad_parameter("hasOrders", caps.filter_has_orders.reason);
   std::string sort;
   switch (q.sort_by) {
     case domain::sort_field::created_at: sort = "date_created"; break;

@@ -61,4 +61,7 @@ upstream::client_options bigcommerce_v3_client_options(const config::platform_co
 // The adapter for a store whose plan is the bigcommerce_v3 mapping.
 std::shared_ptr<customer_backend> make_bigcommerce_v3_backend(std::shared_ptr<const platform_store> store);
 
+// What a bigcommerce_v3 store can hold and answer (every such store alike).
+const store_capabilities& bigcommerce_v3_capabilities();
+
 }  // namespace custbridge::backends

@@ -146,6 +146,21 @@ void insert_address(sqlite3* db, const std::string& customer_id, int position, c
 
 sqlite_store::sqlite_store(std::shared_ptr<state::database> db) : database_(std::move(db)), db_(database_->handle()) {}
 
+const store_capabilities& sqlite_store::capabilities() const {
+  static const store_capabilities caps = [] {
+    store_capabilities c;
+    c.backend = "local";
+    c.max_batch_size = 100;
+    c.searchable_fields = {"email", "name", "phone"};
+    c.sortable_fields = {domain::sort_field::created_at, domain::sort_field::updated_at, domain::sort_field::name,
+                         domain::sort_field::email};
+    c.change_feed = capability::no("the local store's change feed is not implemented yet");
+    c.changes_report_deletes = true;
+    return c;
+  }();
+  return caps;
+}
+
 bool sqlite_store::ready() {
   std::lock_guard lock(database_->mutex());
   statement s(db_, "SELECT 1");
@@ -182,8 +197,9 @@ domain::result<domain::customer_page> sqlite_store::list_sync(const std::string&
     case domain::sort_field::email: column = "email_folded"; break;
   }
   const char* direction = q.descending ? " DESC" : " ASC";
-  // The id tie-breaker makes the order total, so pages never skip or repeat a customer.
-  const std::string order = std::string(" ORDER BY ") + column + direction + ", id" + direction;
+  // The rowid tie-breaker makes the order total (pages never skip or repeat a customer)
+  // and keeps insertion order among customers created in the same millisecond.
+  const std::string order = std::string(" ORDER BY ") + column + direction + ", rowid" + direction;
 
   std::lock_guard lock(database_->mutex());
   domain::customer_page page;

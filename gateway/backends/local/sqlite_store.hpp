@@ -27,6 +27,7 @@ class sqlite_store final : public customer_backend {
   boost::asio::awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                                domain::customer_patch patch) override;
   boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
+  const store_capabilities& capabilities() const override;
   bool ready() override;
 
   // Synchronous forms, used by the coroutine wrappers above and by `custbridge import`.

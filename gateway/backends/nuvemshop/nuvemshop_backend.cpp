@@ -20,9 +20,7 @@ using domain::error_kind;
 using namespace nuvemshop;
 using store_ptr = std::shared_ptr<const platform_store>;
 
-const char* const marketing_read_only =
-    "is read-only on Nuvemshop stores: only the customer can opt in or out there, so it cannot be set to a value "
-    "other than the platform's";
+const std::string& marketing_read_only = nuvemshop_capabilities().marketing_opt_in_writable.reason;
 
 std::string to_json(const rapidjson::Value& v) {
   rapidjson::StringBuffer sb;
@@ -129,8 +127,7 @@ boost::asio::awaitable<domain::result<domain::customer>> update_customer(store_p
     std::string ids;
     for (const auto& r : outcome->removed_address_ids) ids += (ids.empty() ? "" : ", ") + r;
     co_return domain::validation_failed(
-        {{"addresses", "Nuvemshop cannot delete addresses through its API; send every current address (by id) to keep "
-                       "them, missing: " + ids}});
+        {{"addresses", nuvemshop_capabilities().delete_addresses.reason + ", missing: " + ids}});
   }
   if (next.default_address_id != platform_default_after(before, next))
     co_return domain::validation_failed(
@@ -220,6 +217,7 @@ class nuvemshop_backend final : public customer_backend {
   boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override {
     return remove_customer(store_, store_->begin(rc), std::move(id));
   }
+  const store_capabilities& capabilities() const override { return nuvemshop_capabilities(); }
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:

@@ -27,4 +27,7 @@ upstream::client_options nuvemshop_client_options(const config::platform_config&
 //    VALIDATION_ERROR before anything is sent.
 std::shared_ptr<customer_backend> make_nuvemshop_backend(std::shared_ptr<const platform_store> store);
 
+// What a nuvemshop store can hold and answer (every such store alike).
+const store_capabilities& nuvemshop_capabilities();
+
 }  // namespace custbridge::backends

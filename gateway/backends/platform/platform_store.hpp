@@ -57,7 +57,13 @@ struct platform_store {
 
   upstream::client::clock::time_point deadline() const { return upstream::client::clock::now() + timeout; }
   // The context for the platform calls of a request that starts now.
-  call_context begin(const request_context& rc) const { return {deadline(), rc.request_id}; }
+  // The context for the platform calls of a request that starts now: the store's timeout,
+  // or the caller's deadline when that is earlier.
+  call_context begin(const request_context& rc) const {
+    auto d = deadline();
+    if (rc.deadline && *rc.deadline < d) d = *rc.deadline;
+    return {d, rc.request_id};
+  }
 };
 
 // The client settings every platform store takes from its config: base_url, timeouts,
