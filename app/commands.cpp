@@ -5,6 +5,10 @@
 
 #include <malloc.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <charconv>
 #include <fstream>
 #include <iostream>
@@ -19,8 +23,8 @@
 #include "gateway/api/customer_json.hpp"
 #include "gateway/api/gateway_handler.hpp"
 #include "gateway/auth/api_keys.hpp"
-#include "gateway/backends/local/sqlite_store.hpp"
 #include "gateway/backends/platform/platform_factory.hpp"
+#include "gateway/backends/store_factory.hpp"
 #include "gateway/backends/platform/upstream_metrics.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/state/database.hpp"
@@ -126,15 +130,14 @@ int run_serve(const std::vector<std::string>& args) {
   if (auto address = a.get("--address")) cfg->server.address = *address;
 
   auto context = std::make_shared<api::gateway_context>(api::gateway_context{*cfg, auth::key_ring(cfg->api_keys), {}, {}, {}});
+  std::shared_ptr<state::database> database_handle;
   try {
     auto database = std::make_shared<state::database>(cfg->state.sqlite_path);
     context->idempotency = std::make_shared<state::idempotency_store>(database);
-    auto local = std::make_shared<backends::sqlite_store>(database);
     std::set<std::string> store_ids;
     for (const auto& [id, store] : cfg->stores) store_ids.insert(id);
     context->metrics = std::make_shared<observability::metrics>(std::move(store_ids));
-    for (const auto& [id, store] : cfg->stores)
-      if (store.backend == "local") context->backends.emplace(id, local);
+    database_handle = std::move(database);
   } catch (const std::exception& e) {
     std::cerr << "custbridge serve: " << e.what() << "\n";
     return 1;
@@ -160,20 +163,15 @@ int run_serve(const std::vector<std::string>& args) {
       context.metrics.reset();
     }
   } release_order{*context};
-  std::vector<std::shared_ptr<const backends::platform_store>> platform_stores;
-  for (const auto& [id, store] : cfg->stores) {
-    if (store.backend == "local") continue;
-    std::shared_ptr<const backends::platform_store> made;
-    auto backend = backends::make_platform_backend(store, server.executor(), &made);
-    if (!backend) {
-      std::cerr << "custbridge serve: " << backend.error() << "\n";
-      return 1;
-    }
-    context->backends.emplace(id, std::move(*backend));
-    platform_stores.push_back(std::move(made));
+  auto stores = backends::open_configured_stores(*cfg, server.executor(), database_handle);
+  if (!stores) {
+    std::cerr << "custbridge serve: " << stores.error() << "\n";
+    return 1;
   }
-  context->metrics->add_collector(
-      [platform_stores](std::string& out) { backends::render_upstream_metrics(platform_stores, out); });
+  context->backends = std::move(stores->by_id);
+  context->metrics->add_collector([platform_stores = std::move(stores->platform)](std::string& out) {
+    backends::render_upstream_metrics(platform_stores, out);
+  });
   try {
     server.listen();
   } catch (const std::exception& e) {
@@ -224,12 +222,48 @@ int run_gen_key(const std::vector<std::string>& args) {
   return 0;
 }
 
+namespace {
+
+struct import_tally {
+  int created = 0;
+  int rejected = 0;
+};
+
+void report_rejected(const std::string& where, const api::api_error& e, import_tally& tally) {
+  ++tally.rejected;
+  std::cerr << where << " rejected: " << e.message << "\n";
+  for (const auto& d : e.details) std::cerr << "  " << d.field << ": " << d.reason << "\n";
+}
+
+// One entry at a time, in file order, through the store interface like any API write.
+boost::asio::awaitable<void> import_all(std::shared_ptr<backends::customer_backend> store, std::string store_id,
+                                        std::vector<api::result<domain::customer_create>> inputs, import_tally* tally) {
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::string where = "[" + std::to_string(i) + "]";
+    if (!inputs[i]) {
+      report_rejected(where, inputs[i].error(), *tally);
+      continue;
+    }
+    const backends::request_context rc{store_id, "import-" + std::to_string(i), std::nullopt};
+    auto outcome = co_await store->create(rc, std::move(*inputs[i]));
+    if (!outcome) {
+      report_rejected(where, outcome.error(), *tally);
+      continue;
+    }
+    ++tally->created;
+    std::cout << where << " created " << outcome->id << " " << outcome->email << "\n";
+  }
+}
+
+}  // namespace
+
 int run_import(const std::vector<std::string>& args) {
   if (wants_help(args)) {
     std::cout << "Usage: custbridge import --config FILE --store STORE CUSTOMERS.json\n\n"
-                 "Adds customers to a local store. CUSTOMERS.json is an array of canonical customer objects, each\n"
-                 "optionally with \"ordersCount\". Every entry is validated as a POST body is; customers whose email\n"
-                 "already exists are reported and skipped. Exits 1 if any entry was rejected.\n";
+                 "Adds customers to a store of FILE, local or on a platform. CUSTOMERS.json is an array of canonical\n"
+                 "customer objects, each optionally with \"ordersCount\" (kept by local stores only). Every entry is\n"
+                 "validated as a POST body is and created as a POST would create it; customers whose email already\n"
+                 "exists are reported and skipped. Exits 1 if any entry was rejected.\n";
     return 0;
   }
   auto a = parse(args, {"--config", "--store"});
@@ -240,9 +274,8 @@ int run_import(const std::vector<std::string>& args) {
   auto cfg = load_or_report(*a.get("--config"));
   if (!cfg) return 2;
   const auto store = *a.get("--store");
-  auto it = cfg->stores.find(store);
-  if (it == cfg->stores.end() || it->second.backend != "local") {
-    std::cerr << "custbridge import: '" << store << "' is not a local store in " << *a.get("--config") << "\n";
+  if (!cfg->stores.contains(store)) {
+    std::cerr << "custbridge import: '" << store << "' is not a store in " << *a.get("--config") << "\n";
     return 2;
   }
   std::ifstream in(a.positional[0], std::ios::binary);
@@ -262,23 +295,28 @@ int run_import(const std::vector<std::string>& args) {
               << "\n";
     return 2;
   }
-  backends::sqlite_store db(std::make_shared<state::database>(cfg->state.sqlite_path));
-  int created = 0, rejected = 0;
-  for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {
-    const std::string where = "[" + std::to_string(i) + "]";
-    auto input = api::parse_customer_import(doc[i], where);
-    auto outcome = input ? db.create_sync(store, *input) : api::result<domain::customer>(input.error());
-    if (outcome) {
-      ++created;
-      std::cout << where << " created " << outcome->id << " " << outcome->email << "\n";
-      continue;
+  std::vector<api::result<domain::customer_create>> inputs;
+  for (rapidjson::SizeType i = 0; i < doc.Size(); ++i)
+    inputs.push_back(api::parse_customer_import(doc[i], "[" + std::to_string(i) + "]"));
+
+  boost::asio::io_context io;  // declared first: platform clients must go before it
+  import_tally tally;
+  try {
+    auto database = std::make_shared<state::database>(cfg->state.sqlite_path);
+    auto stores = backends::open_configured_stores(*cfg, io.get_executor(), database, {store});
+    if (!stores) {
+      std::cerr << "custbridge import: " << stores.error() << "\n";
+      return 2;
     }
-    ++rejected;
-    std::cerr << where << " rejected: " << outcome.error().message << "\n";
-    for (const auto& d : outcome.error().details) std::cerr << "  " << d.field << ": " << d.reason << "\n";
+    boost::asio::co_spawn(io, import_all(stores->by_id.at(store), store, std::move(inputs), &tally),
+                          boost::asio::detached);
+    io.run();
+  } catch (const std::exception& e) {
+    std::cerr << "custbridge import: " << e.what() << "\n";
+    return 1;
   }
-  std::cout << "imported " << created << ", rejected " << rejected << "\n";
-  return rejected ? 1 : 0;
+  std::cout << "imported " << tally.created << ", rejected " << tally.rejected << "\n";
+  return tally.rejected ? 1 : 0;
 }
 
 }  // namespace custbridge::app

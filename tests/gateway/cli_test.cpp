@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "common/crypto.hpp"
+#include "tests/gateway/gateway_fixture.hpp"
 #include "tests/support/child_process.hpp"
 
 namespace custbridge::testing {
@@ -124,6 +125,21 @@ TEST(Cli, ImportRejectsInvalidEntriesAndSaysWhich) {
   EXPECT_THAT(r.err, HasSubstr("[1] rejected"));
   EXPECT_THAT(r.err, HasSubstr("[1].email: must be a valid email address"));
   EXPECT_THAT(r.err, HasSubstr("[2] rejected: Customer with this email already exists"));
+}
+
+TEST(Cli, ImportWritesToAPlatformStoreThroughItsAdapter) {
+  gateway_process gw("", "nuvemshop");
+  const auto data = write_temp("platform-customers.json",
+                               R"([{"email":"imported@example.com","name":"Ina Port"},{"email":"bad"}])");
+  auto r = run_command({bin, "import", "--config", gw.config_path(), "--store", store_a, data});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("imported 1, rejected 1"));
+  EXPECT_THAT(r.err, HasSubstr("[1].email: must be a valid email address"));
+  auto found = gw.call("GET", customers_path(store_a) + "?email=imported%40example.com", gw.keys().admin);
+  ASSERT_EQ(found.status, 200) << found.body;
+  auto doc = parse_json(found.body);
+  ASSERT_EQ(doc["total"].GetInt(), 1) << found.body;
+  EXPECT_STREQ(doc["items"][0]["name"].GetString(), "Ina Port");
 }
 
 }  // namespace
