@@ -24,6 +24,7 @@
 #include "gateway/api/gateway_handler.hpp"
 #include "gateway/auth/api_keys.hpp"
 #include "gateway/backends/platform/platform_factory.hpp"
+#include "gateway/backends/platform/platform_registry.hpp"
 #include "gateway/backends/store_factory.hpp"
 #include "gateway/backends/platform/upstream_metrics.hpp"
 #include "gateway/http/server.hpp"
@@ -84,7 +85,7 @@ parsed_args parse(const std::vector<std::string>& args, const std::vector<std::s
 
 // Loads the config and every platform store's mapping file, printing every problem found.
 std::optional<config::gateway_config> load_or_report(const std::string& path) {
-  auto cfg = config::load_gateway_config(path);
+  auto cfg = config::load_gateway_config(path, backends::known_backends());
   config::diagnostics problems;
   if (!cfg) {
     problems = cfg.error();

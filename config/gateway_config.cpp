@@ -14,7 +14,6 @@
 namespace custbridge::config {
 namespace {
 
-const std::vector<std::string> known_backends = {"local", "nuvemshop", "bigcommerce_v2", "bigcommerce_v3"};
 const std::vector<std::string> known_scopes = {"customer.read", "customer.write", "customer.delete",
                                                "customers:read", "customers:write", "*"};
 
@@ -203,7 +202,8 @@ void read_platform(reader& r, const YAML::Node& body, const std::string& path, p
   }
 }
 
-void read_stores(reader& r, const YAML::Node& node, std::map<std::string, store_config>& stores) {
+void read_stores(reader& r, const YAML::Node& node, const std::vector<std::string>& known_backends,
+                 std::map<std::string, store_config>& stores) {
   if (!r.expect_map(node, "stores")) return;
   for (const auto& kv : node) {
     const auto id = kv.first.as<std::string>("");
@@ -361,7 +361,8 @@ std::string substitute_env(const std::string& text, const std::string& file_name
 }
 
 boost::system::result<gateway_config, diagnostics> parse_gateway_config(const std::string& raw_text,
-                                                                        const std::string& file_name) {
+                                                                        const std::string& file_name,
+                                                                        const std::vector<std::string>& known_backends) {
   diagnostics problems;
   const std::string text = substitute_env(raw_text, file_name, problems);
   YAML::Node root;
@@ -382,7 +383,7 @@ boost::system::result<gateway_config, diagnostics> parse_gateway_config(const st
   if (auto n = root["server"]) read_server(r, n, cfg.server);
   if (auto n = root["state"]) read_state(r, n, cfg.state);
   if (auto n = root["stores"]) {
-    read_stores(r, n, cfg.stores);
+    read_stores(r, n, known_backends, cfg.stores);
   } else {
     r.error(root, "stores", "missing required key 'stores'");
   }
@@ -398,12 +399,13 @@ boost::system::result<gateway_config, diagnostics> parse_gateway_config(const st
   return cfg;
 }
 
-boost::system::result<gateway_config, diagnostics> load_gateway_config(const std::string& path) {
+boost::system::result<gateway_config, diagnostics> load_gateway_config(const std::string& path,
+                                                                       const std::vector<std::string>& known_backends) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return diagnostics{{path, 0, 0, "(file)", "cannot open the file"}};
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_gateway_config(text.str(), path);
+  return parse_gateway_config(text.str(), path, known_backends);
 }
 
 }  // namespace custbridge::config

@@ -65,14 +65,17 @@ struct gateway_config {
 };
 
 // Reads, substitutes ${NAME} from the environment, and validates a gateway config
-// file. On failure returns every problem found, each with a position; never throws
-// for bad input.
-boost::system::result<gateway_config, diagnostics> load_gateway_config(const std::string& path);
+// file. `known_backends` are the store backends the binary has (the stores layer's
+// registry); any other is a diagnostic with a did-you-mean. On failure returns every
+// problem found, each with a position; never throws for bad input.
+boost::system::result<gateway_config, diagnostics> load_gateway_config(const std::string& path,
+                                                                       const std::vector<std::string>& known_backends);
 
 // Same, from text already in memory; `file_name` is used in diagnostics and to
 // resolve relative paths.
 boost::system::result<gateway_config, diagnostics> parse_gateway_config(const std::string& text,
-                                                                        const std::string& file_name);
+                                                                        const std::string& file_name,
+                                                                        const std::vector<std::string>& known_backends);
 
 // Replaces ${NAME} with the environment variable NAME. "$${" escapes a literal "${".
 // A reference to an unset variable is a diagnostic (the text is returned unchanged there).

@@ -58,7 +58,7 @@ struct client_options {
 //   client_options o;
 //   o.base_url = "https://api.tiendanube.com/2025-03/123456";
 //   o.default_headers = {{"Authentication", "bearer " + token}, {"User-Agent", "custbridge (ops@example.com)"}};
-//   o.rate_limit.dialect = rate_limit_dialect::nuvemshop;
+//   o.rate_limit.dialect = {rate_limit_dialect::model::leaky_bucket, "x-rate-limit-limit", ...};
 //   auto c = client::create(io.get_executor(), o, shared_transport);  // result<shared_ptr<client>, string>
 //
 //   upstream_request req{.method = "GET", .target = "/customers/42", .request_id = request_id};

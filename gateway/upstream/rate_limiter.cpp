@@ -32,21 +32,14 @@ rate_limiter::rate_limiter(rate_limit_options options) : options_(options) {
 
 rate_limiter::reading rate_limiter::read(const http::header_list& headers) const {
   reading r;
-  switch (options_.dialect) {
-    case rate_limit_dialect::nuvemshop:
-      r.limit = header_int(headers, "x-rate-limit-limit");
-      r.remaining = header_int(headers, "x-rate-limit-remaining");
-      r.reset_ms = header_int(headers, "x-rate-limit-reset");
-      break;
-    case rate_limit_dialect::bigcommerce:
-      r.limit = header_int(headers, "x-rate-limit-requests-quota");
-      r.remaining = header_int(headers, "x-rate-limit-requests-left");
-      r.reset_ms = header_int(headers, "x-rate-limit-time-reset-ms");
-      if (auto s = header_int(headers, "x-retry-after")) r.retry_after_ms = *s * 1000;
-      break;
-    case rate_limit_dialect::none:
-      break;
+  const auto& d = options_.dialect;
+  if (d.kind != rate_limit_dialect::model::none) {
+    r.limit = header_int(headers, d.limit_header);
+    r.remaining = header_int(headers, d.remaining_header);
+    r.reset_ms = header_int(headers, d.reset_ms_header);
   }
+  if (!d.retry_after_seconds_header.empty())
+    if (auto s = header_int(headers, d.retry_after_seconds_header)) r.retry_after_ms = *s * 1000;
   if (auto s = header_int(headers, "retry-after")) r.retry_after_ms = std::max(r.retry_after_ms.value_or(0), *s * 1000);
   return r;
 }
@@ -68,7 +61,7 @@ rate_limiter::clock::time_point rate_limiter::acquire(clock::time_point now, clo
 }
 
 void rate_limiter::observe(const http::header_list& headers, clock::time_point now) {
-  if (options_.dialect == rate_limit_dialect::none) return;
+  if (options_.dialect.kind == rate_limit_dialect::model::none) return;
   const auto r = read(headers);
   if (!r.limit || !r.remaining || !r.reset_ms) return;
   const auto max_wait = duration_cast<nanoseconds>(options_.max_wait);
@@ -81,7 +74,7 @@ void rate_limiter::observe(const http::header_list& headers, clock::time_point n
     pacing_interval_ = nanoseconds::zero();
     return;
   }
-  if (options_.dialect == rate_limit_dialect::nuvemshop) {
+  if (options_.dialect.kind == rate_limit_dialect::model::leaky_bucket) {
     // reset is the time for the whole level to leak out: one request leaks every reset/level.
     const auto level = std::max<std::int64_t>(1, *r.limit - *r.remaining);
     pacing_interval_ = reset / level;
@@ -101,7 +94,7 @@ std::optional<milliseconds> rate_limiter::on_too_many_requests(const http::heade
   const auto r = read(headers);
   std::optional<nanoseconds> wait;
   if (r.limit && r.reset_ms) {
-    if (options_.dialect == rate_limit_dialect::nuvemshop) {
+    if (options_.dialect.kind == rate_limit_dialect::model::leaky_bucket) {
       const auto level = std::max<std::int64_t>(1, *r.limit - r.remaining.value_or(0));
       wait = nanoseconds(milliseconds(*r.reset_ms)) / level;
     } else {

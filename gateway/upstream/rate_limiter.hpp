@@ -4,25 +4,35 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "gateway/http/message.hpp"
 
 namespace custbridge::upstream {
 
-// Which rate-limit headers the platform sends.
-enum class rate_limit_dialect {
-  none,
-  // Leaky bucket: x-rate-limit-limit (bucket size), x-rate-limit-remaining (free
-  // slots), x-rate-limit-reset (ms until the bucket is completely empty).
-  nuvemshop,
-  // Fixed window: X-Rate-Limit-Requests-Quota, X-Rate-Limit-Requests-Left,
-  // X-Rate-Limit-Time-Reset-Ms (ms left in the window), X-Rate-Limit-Time-Window-Ms,
-  // and X-Retry-After (seconds) on a 429.
-  bigcommerce,
+// How a platform states its rate limit in response headers. The adapter of each
+// platform supplies its own; this client knows no platform by name.
+struct rate_limit_dialect {
+  enum class model {
+    none,
+    // A leaky bucket: `limit` is the bucket size, `remaining` the free slots, `reset_ms`
+    // the time until the bucket is completely empty.
+    leaky_bucket,
+    // A fixed window: `limit` requests per window, `remaining` left in it, `reset_ms`
+    // until it starts again.
+    fixed_window,
+  };
+  model kind = model::none;
+  // Lower-case header names.
+  std::string limit_header;
+  std::string remaining_header;
+  std::string reset_ms_header;
+  // A platform's own retry hint in seconds on a 429, besides the standard Retry-After.
+  std::string retry_after_seconds_header;
 };
 
 struct rate_limit_options {
-  rate_limit_dialect dialect = rate_limit_dialect::none;
+  rate_limit_dialect dialect;
   // Once fewer than this fraction of the quota remains (at least 1 request), requests
   // are spaced out at the rate the platform refills the quota instead of in a burst.
   double slow_down_below = 0.2;
@@ -33,11 +43,11 @@ struct rate_limit_options {
 // Paces requests from the platform's rate-limit headers. One per client, shared by all
 // of its requests. Thread-safe.
 //
-// Nuvemshop: when the bucket is nearly full, send at its leak rate (reset / level per
+// Leaky bucket: when the bucket is nearly full, send at its leak rate (reset / level per
 // request); after a 429, wait until one request has leaked out (reset / limit).
-// BigCommerce: when the window's quota is nearly used, spread what is left across the
+// Fixed window: when the window's quota is nearly used, spread what is left across the
 // rest of the window; once none is left, or after a 429, wait for the window to reset
-// (or X-Retry-After, whichever is longer).
+// (or the platform's own retry header, whichever is longer).
 // Any dialect: a 429's standard Retry-After (seconds) is honoured too.
 class rate_limiter {
  public:

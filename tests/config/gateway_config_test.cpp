@@ -13,8 +13,11 @@ namespace {
 
 using ::testing::ElementsAre;
 
+// The backends the config is checked against (the binary passes the stores' registry).
+const std::vector<std::string> backends = {"local", "nuvemshop", "bigcommerce_v2", "bigcommerce_v3"};
+
 std::vector<std::string> messages(const std::string& yaml) {
-  auto r = parse_gateway_config(yaml, "gw.yaml");
+  auto r = parse_gateway_config(yaml, "gw.yaml", backends);
   std::vector<std::string> out;
   if (r) return out;
   for (const auto& d : r.error()) out.push_back(d.to_string());
@@ -24,7 +27,7 @@ std::vector<std::string> messages(const std::string& yaml) {
 const std::string key_hash(64, 'a');
 
 TEST(GatewayConfig, MinimalConfigLoadsWithDefaults) {
-  auto r = parse_gateway_config("stores: {s1: {backend: local}}\napi_keys: []\n", "/etc/cb/gw.yaml");
+  auto r = parse_gateway_config("stores: {s1: {backend: local}}\napi_keys: []\n", "/etc/cb/gw.yaml", backends);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->server.port, 8080);
   EXPECT_EQ(r->server.body_limit_bytes, 1024u * 1024u);
@@ -74,7 +77,7 @@ TEST(GatewayConfig, PlatformStores) {
       "    mapping: maps/ns.yaml\n"
       "    timeout_ms: 5000\n"
       "api_keys: []\n",
-      "/etc/cb/gw.yaml");
+      "/etc/cb/gw.yaml", backends);
   ASSERT_TRUE(ok);
   const auto& p = ok->stores.at("ns").platform;
   EXPECT_EQ(p.base_url, "https://api.tiendanube.com/v1/123456") << "a trailing slash is dropped";
@@ -104,7 +107,7 @@ TEST(GatewayConfig, CaFileMustBeAReadableFileRelativeToTheConfig) {
                                 "    access_token: tok\n"
                                 "    ca_file: " + ca_file + "\n"
                                 "api_keys: []\n",
-                                config);
+                                config, backends);
   };
   auto relative = with_ca_file("ca.pem");
   ASSERT_TRUE(relative) << relative.error().front().to_string();

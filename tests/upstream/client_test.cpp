@@ -10,6 +10,7 @@
 #include <boost/asio/use_future.hpp>
 #include <future>
 
+#include "tests/upstream/test_dialects.hpp"
 #include "tests/upstream/upstream_fixture.hpp"
 
 namespace custbridge::testing {
@@ -455,7 +456,7 @@ TEST(UpstreamClient, Nuvemshop429WaitsForALeakThenSucceeds) {
   });
   client_runner runner;
   auto o = options_for(up.url());
-  o.rate_limit.dialect = upstream::rate_limit_dialect::nuvemshop;
+  o.rate_limit.dialect = upstream::leaky_bucket_dialect;
   auto c = runner.make_client(o);
   upstream::client::outcome r;
   const auto ms = elapsed_ms([&] { r = runner.send(*c, post("/customers", "{}")); });
@@ -478,7 +479,7 @@ TEST(UpstreamClient, A429WhoseResetPassesTheDeadlineIsARateLimitedFailureAtOnce)
   });
   client_runner runner;
   auto o = options_for(up.url());
-  o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
+  o.rate_limit.dialect = upstream::fixed_window_dialect;
   auto c = runner.make_client(o);
   upstream::client::outcome r;
   const auto ms = elapsed_ms([&] { r = runner.send(*c, get("/customers"), 1s); });
@@ -504,7 +505,7 @@ TEST(UpstreamClient, BigCommercePacingSlowsDownBeforeA429) {
   scripted_upstream up([](const http::request&, int) { return scripted_reply{make_response(200, "{}", bigcommerce_limits(10, 1, 100)), 0ms}; });
   client_runner runner;
   auto o = options_for(up.url());
-  o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
+  o.rate_limit.dialect = upstream::fixed_window_dialect;
   auto c = runner.make_client(o);
   ASSERT_TRUE(runner.send(*c, get("/x")));
   const auto ms = elapsed_ms([&] {
@@ -519,7 +520,7 @@ TEST(UpstreamClient, QuotaUsedUpWaitsForTheWindowOrFailsIfTheDeadlineIsSooner) {
   scripted_upstream up([](const http::request&, int) { return scripted_reply{make_response(200, "{}", bigcommerce_limits(10, 0, 300)), 0ms}; });
   client_runner runner;
   auto o = options_for(up.url());
-  o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
+  o.rate_limit.dialect = upstream::fixed_window_dialect;
   auto c = runner.make_client(o);
   ASSERT_TRUE(runner.send(*c, get("/x")));
   auto r = runner.send(*c, get("/x"), 100ms);
@@ -543,7 +544,7 @@ TEST(UpstreamClient, PostRetriesOn429UnlessConfiguredNotTo) {
   {
     scripted_upstream up(script);
     auto o = options_for(up.url());
-    o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
+    o.rate_limit.dialect = upstream::fixed_window_dialect;
     auto c = runner.make_client(o);
     auto r = runner.send(*c, post("/customers", "{}"));
     ASSERT_TRUE(r);
@@ -553,7 +554,7 @@ TEST(UpstreamClient, PostRetriesOn429UnlessConfiguredNotTo) {
   {
     scripted_upstream up(script);
     auto o = options_for(up.url());
-    o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
+    o.rate_limit.dialect = upstream::fixed_window_dialect;
     o.retry_non_idempotent_on_429 = false;
     auto c = runner.make_client(o);
     auto r = runner.send(*c, post("/customers", "{}"));
@@ -569,7 +570,7 @@ TEST(UpstreamClient, OverloadA429WithoutHeadersBacksOff) {
   scripted_upstream up([](const http::request&, int n) { return n <= 2 ? scripted_reply{make_response(429, ""), 0ms} : ok(); });
   client_runner runner;
   auto o = options_for(up.url());
-  o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
+  o.rate_limit.dialect = upstream::fixed_window_dialect;
   auto c = runner.make_client(o);
   auto r = runner.send(*c, get("/x"));
   ASSERT_TRUE(r);

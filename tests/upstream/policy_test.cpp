@@ -6,6 +6,7 @@
 #include "gateway/upstream/circuit_breaker.hpp"
 #include "gateway/upstream/message.hpp"
 #include "gateway/upstream/rate_limiter.hpp"
+#include "tests/upstream/test_dialects.hpp"
 
 namespace custbridge::upstream {
 namespace {
@@ -145,7 +146,7 @@ http::header_list bigcommerce_headers(int quota, int left, int reset_ms) {
 }
 
 TEST(RateLimiter, NuvemshopPlentyLeftMeansNoPacing) {
-  rate_limiter rl({rate_limit_dialect::nuvemshop});
+  rate_limiter rl({leaky_bucket_dialect});
   const auto t0 = clock::now();
   rl.observe(nuvemshop_headers(40, 30, 5000), t0);  // level 10, leaks in 5 s
   EXPECT_EQ(rl.acquire(t0, t0 + 10s), t0);
@@ -155,7 +156,7 @@ TEST(RateLimiter, NuvemshopPlentyLeftMeansNoPacing) {
 }
 
 TEST(RateLimiter, NuvemshopNearlyFullBucketPacesAtTheLeakRate) {
-  rate_limiter rl({rate_limit_dialect::nuvemshop});
+  rate_limiter rl({leaky_bucket_dialect});
   const auto t0 = clock::now();
   // 36 in the bucket leak out in 18 s: one every 500 ms. 4 left <= 20% of 40.
   rl.observe(nuvemshop_headers(40, 4, 18'000), t0);
@@ -172,7 +173,7 @@ TEST(RateLimiter, NuvemshopNearlyFullBucketPacesAtTheLeakRate) {
 }
 
 TEST(RateLimiter, NuvemshopTooManyRequestsWaitsForOneLeak) {
-  rate_limiter rl({rate_limit_dialect::nuvemshop});
+  rate_limiter rl({leaky_bucket_dialect});
   const auto t0 = clock::now();
   // Full bucket of 40 empties in 20 s: one slot frees every 500 ms.
   auto wait = rl.on_too_many_requests(nuvemshop_headers(40, 0, 20'000), t0);
@@ -182,7 +183,7 @@ TEST(RateLimiter, NuvemshopTooManyRequestsWaitsForOneLeak) {
 }
 
 TEST(RateLimiter, BigCommerceSpreadsTheLastOfTheQuotaAcrossTheWindow) {
-  rate_limiter rl({rate_limit_dialect::bigcommerce});
+  rate_limiter rl({fixed_window_dialect});
   const auto t0 = clock::now();
   rl.observe(bigcommerce_headers(150, 100, 20'000), t0);
   EXPECT_EQ(rl.acquire(t0, t0 + 10s), t0);
@@ -195,28 +196,28 @@ TEST(RateLimiter, BigCommerceSpreadsTheLastOfTheQuotaAcrossTheWindow) {
 }
 
 TEST(RateLimiter, BigCommerceTooManyRequestsWaitsTheLongerOfResetAndRetryAfter) {
-  rate_limiter rl({rate_limit_dialect::bigcommerce});
+  rate_limiter rl({fixed_window_dialect});
   const auto t0 = clock::now();
   auto h = bigcommerce_headers(150, 0, 1'500);
   h.emplace_back("x-retry-after", "2");
   EXPECT_EQ(rl.on_too_many_requests(h, t0), 2000ms);
   EXPECT_EQ(rl.acquire(t0, t0 + 10s), t0 + 2s);
-  rate_limiter rl2({rate_limit_dialect::bigcommerce});
+  rate_limiter rl2({fixed_window_dialect});
   EXPECT_EQ(rl2.on_too_many_requests(bigcommerce_headers(150, 0, 2'500), t0), 2500ms);
 }
 
 TEST(RateLimiter, TooManyRequestsWithoutHeadersIsOverloadNotAQuota) {
-  rate_limiter rl({rate_limit_dialect::bigcommerce});
+  rate_limiter rl({fixed_window_dialect});
   const auto t0 = clock::now();
   EXPECT_FALSE(rl.on_too_many_requests({}, t0));
   EXPECT_EQ(rl.acquire(t0, t0 + 1s), t0);
   // The standard Retry-After (seconds) counts in every dialect.
-  rate_limiter plain({rate_limit_dialect::none});
+  rate_limiter plain({rate_limit_dialect{}});
   EXPECT_EQ(plain.on_too_many_requests({{"retry-after", "3"}}, t0), 3000ms);
 }
 
 TEST(RateLimiter, MalformedOrAbsurdHeadersAreIgnoredOrCapped) {
-  rate_limiter rl({rate_limit_dialect::nuvemshop, 0.2, 5000ms});
+  rate_limiter rl({leaky_bucket_dialect, 0.2, 5000ms});
   const auto t0 = clock::now();
   rl.observe({{"x-rate-limit-limit", "forty"}, {"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", "100"}}, t0);
   EXPECT_EQ(rl.acquire(t0, t0 + 1s), t0);

@@ -954,7 +954,9 @@ upstream::client_options bigcommerce_v3_client_options(const config::platform_co
                        {"Accept", "application/json"},
                        {"Content-Type", "application/json"},
                        {"User-Agent", cfg.user_agent}};
-  o.rate_limit.dialect = upstream::rate_limit_dialect::bigcommerce;
+  // A fixed window per store, with X-Retry-After (seconds) on a 429.
+  o.rate_limit.dialect = {upstream::rate_limit_dialect::model::fixed_window, "x-rate-limit-requests-quota",
+                          "x-rate-limit-requests-left", "x-rate-limit-time-reset-ms", "x-retry-after"};
   return o;
 }
 

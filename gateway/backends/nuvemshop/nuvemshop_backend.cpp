@@ -236,7 +236,9 @@ upstream::client_options nuvemshop_client_options(const config::platform_config&
                        {"Authorization", "Bearer " + cfg.access_token},
                        {"User-Agent", cfg.user_agent},
                        {"Accept", "application/json"}};
-  o.rate_limit.dialect = upstream::rate_limit_dialect::nuvemshop;
+  // A leaky bucket (reference §6): x-rate-limit-reset is ms until the bucket is empty.
+  o.rate_limit.dialect = {upstream::rate_limit_dialect::model::leaky_bucket, "x-rate-limit-limit",
+                          "x-rate-limit-remaining", "x-rate-limit-reset", ""};
   return o;
 }
 
