@@ -950,6 +950,28 @@ class compiler {
     cf.by_platform.build();
   }
 
+  // nulls: {customer: {create: omit, update: empty_string}, address: {...}}
+  void parse_nulls(const YAML::Node& n) {
+    if (!check_map(n, "nulls", {"customer", "address"})) return;
+    auto one = [&](const char* object, detail::program& prog) {
+      const auto o = n[object];
+      if (!o.IsDefined()) return;
+      const std::string path = join_path("nulls", object);
+      if (!check_map(o, path, {"create", "update"})) return;
+      auto policy = [&](const char* op, detail::null_policy& out) {
+        std::string v;
+        if (auto p = o[op]; p.IsDefined() && read_enum(p, join_path(path, op), {"null", "omit", "empty_string"}, v))
+          out = v == "omit" ? detail::null_policy::omit
+                : v == "empty_string" ? detail::null_policy::empty_string
+                                      : detail::null_policy::keep;
+      };
+      policy("create", prog.nulls_on_create);
+      policy("update", prog.nulls_on_update);
+    };
+    one("customer", customer_write_.prog);
+    one("address", address_write_.prog);
+  }
+
   void parse_envelope(const YAML::Node& n) {
     const std::string path = "envelope";
     if (!check_map(n, path, {"write", "responses", "total"})) return;
@@ -1106,7 +1128,7 @@ load_result compiler::run(const YAML::Node& root) {
     return take_diagnostics();
   }
   check_map(root, "", {"mapping_version", "platform", "description", "schema", "custom_fields", "customer", "address",
-                       "unsupported", "envelope", "query", "errors"});
+                       "unsupported", "nulls", "envelope", "query", "errors"});
   for (const auto* key : {"mapping_version", "platform", "schema", "customer", "address", "envelope", "query", "errors"})
     require(root, key, "");
   if (auto v = root["mapping_version"]; v.IsDefined()) {
@@ -1135,6 +1157,7 @@ load_result compiler::run(const YAML::Node& root) {
   if (auto u = root["unsupported"]; u.IsDefined()) parse_unsupported(u);
   if (root["customer"].IsDefined()) check_coverage(canonical_customer(), customer_cov_, customer_mark_, "customer", "");
   if (root["address"].IsDefined()) check_coverage(canonical_address(), address_cov_, address_mark_, "address", "addresses[].");
+  if (auto n = root["nulls"]; n.IsDefined()) parse_nulls(n);
   if (auto e = root["envelope"]; e.IsDefined()) parse_envelope(e);
   if (auto q = root["query"]; q.IsDefined()) parse_query(q);
   if (auto e = root["errors"]; e.IsDefined()) parse_errors(e);

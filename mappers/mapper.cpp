@@ -473,12 +473,33 @@ void gather(const program& p, int node, const Value& obj, const Value** slots, c
   }
 }
 
+// The program's null policy, on its own object and the nested objects it wrote (items
+// in arrays ran their own program, with their own policy).
+void apply_null_policy(Value& obj, detail::null_policy policy, json_allocator& alloc) {
+  for (auto m = obj.MemberBegin(); m != obj.MemberEnd();) {
+    if (m->value.IsObject()) {
+      apply_null_policy(m->value, policy, alloc);
+    } else if (m->value.IsNull()) {
+      if (policy == detail::null_policy::omit) {
+        m = obj.EraseMember(m);
+        continue;
+      }
+      m->value.SetString("", alloc);
+    }
+    ++m;
+  }
+}
+
 void run_program(const program& p, const Value& in, Value& out, context& c) {
   const Value* slots[detail::max_slots] = {};
   gather(p, 0, in, slots, c);
   output o{p, c.alloc, {}};
   for (const auto& one : p.ops) apply_op(one, slots, o, c);
   o.finish(out);
+  if (c.write) {
+    const auto policy = c.op == operation::create ? p.nulls_on_create : p.nulls_on_update;
+    if (policy != detail::null_policy::keep && out.IsObject()) apply_null_policy(out, policy, c.alloc);
+  }
 }
 
 map_report run_top(const mapping_plan& plan, const program& p, const Value& in, Value& out, json_allocator& alloc,

@@ -115,6 +115,13 @@ struct op {
   std::string reason;            // report_dropped
 };
 
+// What a write does with a field whose canonical value is null (or absent-as-null).
+enum class null_policy : std::uint8_t {
+  keep,          // write JSON null
+  omit,          // leave the member out (the platform keeps its value or default)
+  empty_string,  // write "" (platforms whose string fields refuse null and clear on "")
+};
+
 struct program {
   std::vector<source_node> src_nodes;  // [0] is the root
   int n_slots = 0;
@@ -123,6 +130,9 @@ struct program {
   std::vector<constant_value> constants;
   std::vector<op> ops;
   bool report_unknown = false;  // canonical input: report members the canonical schema lacks
+  // Write programs: the mapping file's `nulls:` for this object, per operation.
+  null_policy nulls_on_create = null_policy::keep;
+  null_policy nulls_on_update = null_policy::keep;
 };
 
 inline constexpr int max_slots = 64;

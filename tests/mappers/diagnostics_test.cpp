@@ -78,6 +78,13 @@ TEST(mapping_diagnostics, unknown_key_with_did_you_mean) {
                    "demo.yaml:1:1: : missing key 'envelope'"}));
 }
 
+TEST(mapping_diagnostics, null_policy_values_and_objects_are_checked) {
+  EXPECT_EQ(diagnose(base + "nulls: {customer: {create: drop}}\n"),
+            lines{"demo.yaml:42:28: nulls.customer.create: unknown value 'drop', expected one of 'null', 'omit', 'empty_string'"});
+  EXPECT_EQ(diagnose(base + "nulls: {order: {create: omit}}\n"),
+            lines{"demo.yaml:42:9: nulls.order: unknown key 'order'"});
+}
+
 TEST(mapping_diagnostics, unknown_transform) {
   EXPECT_EQ(diagnose(replace(base, "transform: email}", "transform: emial}")),
             lines{"demo.yaml:8:52: customer[1].transform: unknown transform 'emial' (did you mean 'email'?)"});

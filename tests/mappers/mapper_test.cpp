@@ -49,7 +49,23 @@ TEST(mapper_write, null_clears_the_platform_field) {
   fixture f("nuvemshop");
   EXPECT_EQ(f.write(R"({"phone":null})", operation::update), R"({"phone":null})");
   fixture bc("bigcommerce_v3");
-  EXPECT_EQ(bc.write(R"({"name":null})", operation::update), R"({"first_name":null,"last_name":null})");
+  EXPECT_EQ(bc.write(R"({"phone":null})", operation::update), R"({"phone":""})") << "BigCommerce clears with \"\"";
+}
+
+TEST(mapper_write, null_policy_per_operation_and_object) {
+  fixture v3("bigcommerce_v3");
+  EXPECT_EQ(v3.write(R"({"email":"a@b.co","name":"Ann Lee","phone":null})", operation::create),
+            R"({"email":"a@b.co","first_name":"Ann","last_name":"Lee","trigger_account_created_notification":false})")
+      << "on create a null is left out";
+  fixture v2("bigcommerce_v2");
+  rapidjson::Document doc;
+  auto in = test::parse(R"({"address1":"1 Main","city":"X","postalCode":"1","country":"US","phone":null})");
+  Value out;
+  ASSERT_TRUE(address_to_platform(*v2.plan, in, operation::create, out, doc.GetAllocator()).ok());
+  ASSERT_TRUE(out.HasMember("phone"));
+  EXPECT_STREQ(out["phone"].GetString(), "") << "V2 addresses need every field, even on create";
+  fixture ns("nuvemshop");
+  EXPECT_EQ(ns.write(R"({"phone":null})", operation::update), R"({"phone":null})") << "Nuvemshop keeps null";
 }
 
 TEST(mapper_write, email_is_lower_cased_and_name_split) {

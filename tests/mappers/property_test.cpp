@@ -138,7 +138,9 @@ Value project(const Value& v, const std::vector<std::string>& keys, const std::v
   Value out(rapidjson::kObjectType);
   for (const auto& k : keys) {
     auto m = v.FindMember(k.c_str());
-    if (m == v.MemberEnd()) continue;
+    // A write may leave a null out or send it as "" (the plan's null policy); the gateway
+    // reads absent, null and "" in an optional string alike.
+    if (m == v.MemberEnd() || m->value.IsNull() || (m->value.IsString() && m->value.GetStringLength() == 0)) continue;
     if (k == "addresses" && m->value.IsArray()) {
       Value arr(rapidjson::kArrayType);
       for (const auto& item : m->value.GetArray()) arr.PushBack(project(item, address_keys, {}, a), a);
