@@ -52,29 +52,6 @@ domain::error customer_not_found(std::string_view canonical_id) {
   return domain::make_error(error_kind::not_found, "Customer '" + std::string(canonical_id) + "' not found");
 }
 
-std::string encode_query(const query_params& params) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  auto put = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      }
-    }
-  };
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    put(k);
-    out += '=';
-    put(v);
-  }
-  return out;
-}
-
 domain::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw,
                                              json_allocator& scratch) {
   if (!raw.IsObject())

@@ -12,13 +12,13 @@
 
 #include "gateway/domain/error.hpp"
 #include "gateway/backends/platform/platform_store.hpp"
+#include "gateway/backends/platform/query_string.hpp"
 #include "gateway/domain/customer.hpp"
 
 // The Nuvemshop requests the adapter makes, with the platform's replies read into
 // domain values. Internal to the adapter (namespace `nuvemshop`).
 namespace custbridge::backends::nuvemshop {
 
-using query_params = std::vector<std::pair<std::string, std::string>>;
 
 // One customer read from the platform, with the platform facts the canonical body
 // does not carry but the adapter needs (for sorting by id and the hasOrders filter).
@@ -38,8 +38,6 @@ struct customer_list_page {
 // "Customer '<id>' not found", the canonical 404.
 domain::error customer_not_found(std::string_view canonical_id);
 
-// "a=b&c=d" with every key and value percent-encoded (RFC 3986 unreserved kept).
-std::string encode_query(const query_params& params);
 
 // One platform customer object -> the domain customer with this store's UUIDs. The
 // intermediate canonical JSON lives in `scratch` (the allocator of the document that
