@@ -163,7 +163,6 @@ struct rule {
   std::string when_absent;
   std::optional<constant_value> constant;
   std::optional<constant_value> default_value;
-  std::string prefix;
   std::string region_country;
   bool platform_names = false;
   bool rfc2822 = false;
@@ -435,7 +434,6 @@ class compiler {
       return;
     }
     std::vector<std::string> options = {"name"};
-    if (r.transform == "id") options.push_back("prefix");
     if (r.transform == "country" || r.transform == "region") options.push_back("format");
     if (r.transform == "region") options.push_back("country");
     if (r.transform == "timestamp") options.push_back("format");
@@ -448,7 +446,6 @@ class compiler {
       return;
     }
     if (!check_map(n, path, options)) r.ok = false;
-    if (auto p = n["prefix"]; p.IsDefined() && r.transform == "id") r.ok &= read_string(p, join_path(path, "prefix"), r.prefix);
     if (auto f = n["format"]; f.IsDefined()) {
       std::string v;
       if (r.transform == "timestamp") {
@@ -754,7 +751,6 @@ class compiler {
     if (!r.when_absent.empty()) o.when_absent = b.slot(write_dir ? std::vector<std::string>{r.when_absent} : split_dots(r.when_absent));
     if (r.constant) o.constant = b.constant(*r.constant);
     if (r.default_value) o.default_value = b.constant(*r.default_value);
-    o.prefix = r.prefix;
     o.platform_integer = !r.platform_types.empty() && r.platform_types[0].type == value_type::integer;
     o.platform_names = r.platform_names;
     o.rfc2822 = r.rfc2822;

@@ -332,9 +332,7 @@ void apply_op(const op& o, const Value* const* slots, output& out, context& c) {
     case op_kind::id: {
       if (c.write) {
         if (!expect_string(c, o, v)) return;
-        auto s = sv(v);
-        if (!s.starts_with(o.prefix)) return invalid(c, o.canonical_path, "not an id of this store");
-        s.remove_prefix(o.prefix.size());
+        const auto s = sv(v);
         if (o.platform_integer) {
           auto n = parse_int64(s);
           if (!n) return invalid(c, o.canonical_path, "not an id of this store");
@@ -344,7 +342,7 @@ void apply_op(const op& o, const Value* const* slots, output& out, context& c) {
         }
         return;
       }
-      std::string id = o.prefix;
+      std::string id;
       if (v.IsString()) id += sv(v);
       else if (v.IsInt64()) id += std::to_string(v.GetInt64());
       else if (v.IsUint64()) id += std::to_string(v.GetUint64());
@@ -515,21 +513,6 @@ map_report run_top(const mapping_plan& plan, const program& p, const Value& in, 
   return report;
 }
 
-const op* find_id_op(const program& p) {
-  for (const auto& o : p.ops)
-    if (o.kind == op_kind::id && o.canonical_path == "id") return &o;
-  return nullptr;
-}
-
-std::optional<std::string> platform_id(const op* o, std::string_view canonical_id) {
-  if (!o) return std::string(canonical_id);
-  if (!canonical_id.starts_with(o->prefix)) return std::nullopt;
-  canonical_id.remove_prefix(o->prefix.size());
-  if (o->platform_integer && !parse_int64(canonical_id)) return std::nullopt;
-  if (canonical_id.empty()) return std::nullopt;
-  return std::string(canonical_id);
-}
-
 }  // namespace
 
 custom_field_binding bind_custom_fields(const mapping_plan& plan,
@@ -599,65 +582,6 @@ map_report customer_from_response(const mapping_plan& plan, const Value& body, V
   return customer_to_canonical(plan, *item, out, alloc, binding);
 }
 
-map_report list_from_response(const mapping_plan& plan, const Value& body, Value& out, json_allocator& alloc,
-                              std::optional<std::int64_t>* total, const custom_field_binding* binding) {
-  map_report report;
-  const Value* items = &body;
-  if (plan.envelope.data_wrapped && body.IsObject()) {
-    auto data = body.FindMember("data");
-    items = data == body.MemberEnd() ? nullptr : &data->value;
-  }
-  out.SetArray();
-  if (!items || !items->IsArray()) {
-    report.invalid.push_back({"", "the platform's list response is not an array"});
-    return report;
-  }
-  out.Reserve(items->Size(), alloc);
-  context c{plan, alloc, operation::create, false, binding, report, nullptr};
-  for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
-    path_frame frame{nullptr, "items", i};
-    c.frame = &frame;
-    const Value& item = (*items)[i];
-    if (!item.IsObject()) {
-      invalid(c, "", "expected an object");
-      continue;
-    }
-    Value mapped;
-    run_program(plan.customer_read, item, mapped, c);
-    out.PushBack(mapped, alloc);
-  }
-  if (total && !plan.envelope.total_pointer.empty() && body.IsObject()) {
-    const Value* cur = &body;
-    std::string_view rest = plan.envelope.total_pointer;
-    while (cur && !rest.empty()) {
-      const auto dot = rest.find('.');
-      const auto part = rest.substr(0, dot);
-      rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
-      if (!cur->IsObject()) {
-        cur = nullptr;
-        break;
-      }
-      auto m = cur->FindMember(Value(rapidjson::StringRef(part.data(), static_cast<rapidjson::SizeType>(part.size()))));
-      cur = m == cur->MemberEnd() ? nullptr : &m->value;
-    }
-    if (cur && cur->IsInt64()) *total = cur->GetInt64();
-  }
-  return report;
-}
-
 const std::string& total_header(const mapping_plan& plan) { return plan.envelope.total_header; }
-
-std::optional<std::string> platform_customer_id(const mapping_plan& plan, std::string_view canonical_id) {
-  return platform_id(find_id_op(plan.customer_read), canonical_id);
-}
-
-std::optional<std::string> platform_address_id(const mapping_plan& plan, std::string_view canonical_id) {
-  return platform_id(find_id_op(plan.programs[static_cast<std::size_t>(plan.address_read)]), canonical_id);
-}
-
-std::string canonical_customer_id(const mapping_plan& plan, std::string_view platform_id_text) {
-  const op* o = find_id_op(plan.customer_read);
-  return (o ? o->prefix : std::string()) + std::string(platform_id_text);
-}
 
 }  // namespace custbridge::mappers

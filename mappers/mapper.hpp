@@ -52,25 +52,16 @@ map_report address_to_canonical(const mapping_plan& plan, const rapidjson::Value
 
 // Envelopes. request_body() maps and wraps as the platform wants a write body (an array
 // of one object for BigCommerce V3). customer_from_response() finds the customer in a
-// single-item response ({data:[c]} on V3, the root elsewhere); list_from_response() maps
-// every customer of a list response into `out` (a canonical array) and, if the total is
-// in the body, sets *total. A body of the wrong shape gives an invalid issue, field "".
+// single-item response ({data:[c]} on V3, the root elsewhere). A body of the wrong shape
+// gives an invalid issue, field "".
 map_report request_body(const mapping_plan& plan, const rapidjson::Value& canonical, operation op,
                         rapidjson::Value& out, json_allocator& alloc, const custom_field_binding* binding = nullptr);
 map_report customer_from_response(const mapping_plan& plan, const rapidjson::Value& body, rapidjson::Value& out,
                                   json_allocator& alloc, const custom_field_binding* binding = nullptr);
-map_report list_from_response(const mapping_plan& plan, const rapidjson::Value& body, rapidjson::Value& out,
-                              json_allocator& alloc, std::optional<std::int64_t>* total = nullptr,
-                              const custom_field_binding* binding = nullptr);
 
 // The response header carrying the list total (Nuvemshop "x-total-count"), or "" if the
 // total is in the body or unavailable.
 const std::string& total_header(const mapping_plan& plan);
 
-// Canonical id <-> platform id for URL paths, e.g. "101" <-> "101" or "cust_101" <-> "101".
-// nullopt if the canonical id does not fit the platform (wrong prefix, not a number).
-std::optional<std::string> platform_customer_id(const mapping_plan& plan, std::string_view canonical_id);
-std::optional<std::string> platform_address_id(const mapping_plan& plan, std::string_view canonical_id);
-std::string canonical_customer_id(const mapping_plan& plan, std::string_view platform_id);
 
 }  // namespace custbridge::mappers

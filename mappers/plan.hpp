@@ -73,7 +73,7 @@ struct dest_ref {
 
 enum class op_kind : std::uint8_t {
   copy,               // same type on both sides
-  id,                 // canonical string id <-> platform integer/string id, optional prefix
+  id,                 // canonical decimal string id <-> platform integer/string id
   full_name,          // 1 -> 2: split a full name; 2 -> 1: join first and last
   email,              // trimmed, lower-cased
   country,            // alpha-2 <-> alpha-2 or English name
@@ -105,7 +105,6 @@ struct op {
   int constant = -1;       // into program::constants
   int item_program = -1;   // items: the program for each element
   // transform options
-  std::string prefix;            // id
   bool platform_integer = false; // id: the platform side is an integer
   bool platform_names = false;   // country/region: the platform side holds names, not codes
   bool rfc2822 = false;          // timestamp: platform format when writing
