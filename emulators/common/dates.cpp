@@ -94,6 +94,14 @@ std::string format_rfc2822(sys_seconds t) {
   return buf;
 }
 
+std::string format_http_date(sys_seconds t) {
+  auto p = split(t);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", weekdays[p.weekday], p.day,
+                months[static_cast<std::size_t>(p.month - 1)], p.year, p.hour, p.minute, p.second);
+  return buf;
+}
+
 std::string format_sql(sys_seconds t) {
   auto p = split(t);
   char buf[40];

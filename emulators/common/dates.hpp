@@ -17,6 +17,8 @@ std::string format_iso_z(sys_seconds t);
 std::string format_rfc2822(sys_seconds t);
 // "2023-07-17 06:30:41": BigCommerce V2 customer groups.
 std::string format_sql(sys_seconds t);
+// "Sun, 06 Nov 1994 08:49:37 GMT": the HTTP Date header (IMF-fixdate, RFC 9110 §5.6.7).
+std::string format_http_date(sys_seconds t);
 
 // ISO 8601 date or date-time. Offsets accepted: "Z", "+hh:mm", "+hhmm", "+hh";
 // no offset means UTC. A bare date means its midnight. Fractions are dropped.
@@ -26,6 +28,8 @@ std::optional<sys_seconds> parse_rfc2822(std::string_view s);
 // Either of the above, or a UNIX timestamp in seconds.
 std::optional<sys_seconds> parse_any_date(std::string_view s);
 
+// The clock every emulated timestamp and the Date header read (the system clock, in
+// whole seconds), so a response's Date agrees with the timestamps it carries.
 sys_seconds now_seconds();
 
 }  // namespace custbridge::emulators

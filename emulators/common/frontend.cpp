@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "emulators/common/dates.hpp"
 #include "emulators/common/query.hpp"
 
 namespace custbridge::emulators {
@@ -26,6 +27,14 @@ http::response admin_error(int status, std::string_view message) {
   }
   body += "\"}";
   return admin_json(status, std::move(body));
+}
+
+// Origin servers with a clock send Date on every response (RFC 9110 §6.6.1). It is taken
+// once the content exists, from the clock that stamps customers, as the platforms'
+// clients (the gateway's change feeds) read it as "the platform's time now".
+http::response dated(http::response r) {
+  r.set("Date", format_http_date(now_seconds()));
+  return r;
 }
 
 }  // namespace
@@ -78,7 +87,7 @@ http::response frontend::admin(const http::request& req) {
 }
 
 boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http::request req) {
-  if (req.path().starts_with(admin_prefix)) co_return fe->admin(req);
+  if (req.path().starts_with(admin_prefix)) co_return dated(fe->admin(req));
 
   auto& p = *fe->platform_;
   const auto route = p.route_label(req);
@@ -101,7 +110,7 @@ boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http:
   }
   fe->counters_.add(route, res.status);
   fe->journal_.add(std::move(method), std::move(target), res.status, std::move(request_id));
-  co_return res;
+  co_return dated(std::move(res));
 }
 
 http::handler make_handler(std::shared_ptr<frontend> fe) {
@@ -109,7 +118,7 @@ http::handler make_handler(std::shared_ptr<frontend> fe) {
   // Plain (non-coroutine) lambdas that call the coroutine function: g++ 12 mishandles
   // coroutine lambdas with captures.
   h.handle = [fe](http::request req) { return serve(fe, std::move(req)); };
-  h.on_error = [fe](int status, std::string_view msg) { return fe->target().server_rejection(status, msg); };
+  h.on_error = [fe](int status, std::string_view msg) { return dated(fe->target().server_rejection(status, msg)); };
   return h;
 }
 

@@ -56,6 +56,21 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at_ms);
 )sql",
+    // The local change feed: every create, update and delete (tombstone) of a customer
+    // takes the next change_seq of the database, in its own write transaction. Existing
+    // rows are numbered oldest change first.
+    R"sql(
+ALTER TABLE customers ADD COLUMN change_seq INTEGER;
+UPDATE customers SET change_seq = (
+  SELECT n FROM (SELECT rowid AS r, ROW_NUMBER() OVER (ORDER BY updated_at, rowid) AS n FROM customers)
+  WHERE r = customers.rowid);
+CREATE TABLE change_counter (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_seq INTEGER NOT NULL
+);
+INSERT INTO change_counter (id, last_seq) SELECT 1, COALESCE(MAX(change_seq), 0) FROM customers;
+CREATE INDEX customers_store_change ON customers(store_id, change_seq);
+)sql",
 };
 
 }  // namespace

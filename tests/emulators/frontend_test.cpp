@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <regex>
 #include <set>
 
 #include "emulators/bigcommerce/emulator.hpp"
+#include "emulators/common/dates.hpp"
 #include "emulators/common/seed_data.hpp"
 #include "emulators/nuvemshop/emulator.hpp"
 #include "tests/emulators/emulator_test_support.hpp"
@@ -184,6 +186,45 @@ TEST(Admin, ResetSeedDumpAndStats) {
   auto empty = parse_body(call(fe, make_request("GET", "/__emulator/dump")).body);
   EXPECT_EQ(empty["stores"][0]["customers"].Size(), 0u);
   EXPECT_EQ(call(fe, make_request("GET", "/__emulator/nope")).status, 404);
+}
+
+TEST(DateHeader, EveryResponseCarriesAnImfFixdateFromTheCustomerClock) {
+  const std::regex imf_fixdate(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT)");
+  fault_config failing;
+  failing.error_rate = 1;
+  failing.error_statuses = {503};
+  const std::vector<std::pair<std::shared_ptr<frontend>, http::request>> cases{
+      {nuvemshop_frontend(1), make_request("GET", "/v1/1000001/customers", ns_auth())},
+      {nuvemshop_frontend(1), make_request("GET", "/v1/1000001/customers", {})},
+      {nuvemshop_frontend(1), make_request("GET", "/__emulator/health")},
+      {nuvemshop_frontend(1, failing), make_request("GET", "/v1/1000001/customers", ns_auth())},
+      {bigcommerce_frontend(1), make_request("GET", "/stores/emu00001/v3/customers", bc_auth())},
+      {bigcommerce_frontend(1), make_request("GET", "/stores/emu00001/v2/customers/999", bc_auth())},
+  };
+  for (const auto& [fe, req] : cases) {
+    const auto before = now_seconds();
+    auto r = call(fe, req);
+    const auto after = now_seconds();
+    const std::string date(r.header("date"));
+    EXPECT_TRUE(std::regex_match(date, imf_fixdate)) << req.target << ": '" << date << "'";
+    auto t = parse_rfc2822(date);
+    ASSERT_TRUE(t) << date;
+    EXPECT_GE(*t, before);
+    EXPECT_LE(*t, after);
+  }
+  EXPECT_EQ(format_http_date(sys_seconds{std::chrono::seconds{784111777}}), "Sun, 06 Nov 1994 08:49:37 GMT");
+
+  // The Date of a create is no earlier than the timestamp it stamps on the customer.
+  auto fe = nuvemshop_frontend(0);
+  auto headers = ns_auth();
+  headers.emplace_back("content-type", "application/json; charset=utf-8");
+  auto created = call(fe, make_request("POST", "/v1/1000001/customers", headers, R"({"name":"Ana Souza","email":"ana@example.com"})"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto stamped = parse_iso8601(parse_body(created.body)["updated_at"].GetString());
+  auto date = parse_rfc2822(std::string(created.header("date")));
+  ASSERT_TRUE(stamped && date);
+  EXPECT_GE(*date, *stamped);
+  EXPECT_LE(*date - *stamped, std::chrono::seconds(1));
 }
 
 TEST(Seeding, DeterministicRealisticAndVaried) {

@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "common/ids.hpp"
 #include "common/timestamp.hpp"
+#include "gateway/backends/change_cursor.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "gateway/state/database.hpp"
 
@@ -142,6 +144,17 @@ void insert_address(sqlite3* db, const std::string& customer_id, int position, c
   s.run();
 }
 
+// The database's next change sequence value; call inside the write's transaction.
+std::int64_t next_change_seq(sqlite3* db) {
+  statement s(db, "UPDATE change_counter SET last_seq = last_seq + 1 RETURNING last_seq");
+  if (!s.step()) throw std::runtime_error("sqlite: change_counter has no row");
+  const auto seq = s.integer(0);
+  s.run();
+  return seq;
+}
+
+constexpr std::string_view local_tag = "local";
+
 }  // namespace
 
 sqlite_store::sqlite_store(std::shared_ptr<state::database> db) : database_(std::move(db)), db_(database_->handle()) {}
@@ -154,7 +167,7 @@ const store_capabilities& sqlite_store::capabilities() const {
     c.searchable_fields = {"email", "name", "phone"};
     c.sortable_fields = {domain::sort_field::created_at, domain::sort_field::updated_at, domain::sort_field::name,
                          domain::sort_field::email};
-    c.change_feed = capability::no("the local store's change feed is not implemented yet");
+    c.change_feed = capability::yes();
     c.changes_report_deletes = true;
     return c;
   }();
@@ -250,10 +263,12 @@ domain::result<domain::customer> sqlite_store::create_sync(const std::string& st
     c.addresses.push_back(std::move(a));
   }
   statement s(db_, "INSERT INTO customers (id, store_id, email, email_folded, name, phone, marketing_opt_in, "
-                   "default_address_id, metadata, orders_count, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                   "default_address_id, metadata, orders_count, created_at, updated_at, change_seq) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, std::string_view(c.id)).bind(2, store_id).bind(3, std::string_view(c.email)).bind(4, ascii_lower(c.email));
   s.bind(5, c.name).bind(6, c.phone).bind(7, std::int64_t{c.marketing_opt_in}).bind(8, c.default_address_id);
   s.bind(9, metadata_to_json(c.metadata)).bind(10, c.orders_count).bind(11, std::string_view(now)).bind(12, std::string_view(now));
+  s.bind(13, next_change_seq(db_));
   s.run();
   if (s.constraint_failed) return duplicate_email();  // lost a race with another process
   for (std::size_t i = 0; i < c.addresses.size(); ++i) insert_address(db_, c.id, static_cast<int>(i), c.addresses[i]);
@@ -278,10 +293,10 @@ domain::result<domain::customer> sqlite_store::update_sync(const std::string& st
   c = std::move(applied->next);
   c.updated_at = now;
   statement s(db_, "UPDATE customers SET email = ?, email_folded = ?, name = ?, phone = ?, marketing_opt_in = ?, "
-                   "default_address_id = ?, metadata = ?, updated_at = ? WHERE id = ?");
+                   "default_address_id = ?, metadata = ?, updated_at = ?, change_seq = ? WHERE id = ?");
   s.bind(1, std::string_view(c.email)).bind(2, ascii_lower(c.email)).bind(3, c.name).bind(4, c.phone);
   s.bind(5, std::int64_t{c.marketing_opt_in}).bind(6, c.default_address_id).bind(7, metadata_to_json(c.metadata));
-  s.bind(8, std::string_view(now)).bind(9, std::string_view(c.id));
+  s.bind(8, std::string_view(now)).bind(9, next_change_seq(db_)).bind(10, std::string_view(c.id));
   s.run();
   if (s.constraint_failed) return duplicate_email();
   if (p.addresses) {
@@ -301,10 +316,62 @@ domain::result<void> sqlite_store::remove_sync(const std::string& store_id, cons
   if (!s.step()) return customer_not_found(id);
   if (s.integer(0) > 0) return make_error(error_kind::conflict, "Cannot delete customer with existing orders");
   const auto now = format_iso8601_ms(now_millis());
-  statement del(db_, "UPDATE customers SET deleted_at = ?, updated_at = ? WHERE id = ?");
-  del.bind(1, std::string_view(now)).bind(2, std::string_view(now)).bind(3, std::string_view(id)).run();
+  statement del(db_, "UPDATE customers SET deleted_at = ?, updated_at = ?, change_seq = ? WHERE id = ?");
+  del.bind(1, std::string_view(now)).bind(2, std::string_view(now)).bind(3, next_change_seq(db_));
+  del.bind(4, std::string_view(id)).run();
   tx.commit();
   return {};
+}
+
+domain::result<change_page> sqlite_store::changes_sync(const std::string& store_id, const std::string& cursor, int limit) {
+  if (auto e = check_change_limit(limit)) return *e;
+  std::int64_t after = 0;
+  if (!cursor.empty()) {
+    auto fields = open_cursor(cursor, local_tag, store_id, 1);
+    if (!fields) return fields.error();
+    auto n = cursor_number((*fields)[0]);
+    if (!n || *n > static_cast<std::uint64_t>(INT64_MAX)) return bad_cursor("not a change sequence number");
+    after = static_cast<std::int64_t>(*n);
+  }
+  std::lock_guard lock(database_->mutex());
+  {
+    statement last(db_, "SELECT last_seq FROM change_counter");
+    if (!last.step() || after > last.integer(0)) return bad_cursor("ahead of this database's changes");
+  }
+  statement s(db_, "SELECT " + std::string(customer_columns) +
+                       ", deleted_at, change_seq FROM customers WHERE store_id = ? AND change_seq > ? "
+                       "ORDER BY change_seq LIMIT ?");
+  s.bind(1, store_id).bind(2, after).bind(3, std::int64_t{limit} + 1);
+  struct row {
+    domain::customer c;
+    std::optional<std::string> deleted_at;
+    std::int64_t seq;
+  };
+  std::vector<row> rows;
+  while (s.step()) rows.push_back({read_customer(s), s.optional_text(11), s.integer(12)});
+  change_page page;
+  page.has_more = rows.size() > static_cast<std::size_t>(limit);
+  if (page.has_more) rows.pop_back();
+  std::vector<domain::customer> live;
+  for (auto& r : rows)
+    if (!r.deleted_at) live.push_back(r.c);
+  attach_addresses(db_, live);
+  std::size_t next_live = 0;
+  for (auto& r : rows) {
+    customer_change ch;
+    ch.id = r.c.id;
+    if (r.deleted_at) {
+      ch.deleted = true;
+      ch.changed_at = *r.deleted_at;
+    } else {
+      ch.changed_at = r.c.updated_at;
+      ch.customer = std::move(live[next_live++]);
+    }
+    page.changes.push_back(std::move(ch));
+  }
+  const auto last = rows.empty() ? after : rows.back().seq;
+  page.next_cursor = make_cursor(local_tag, store_id, {std::to_string(last)});
+  return page;
 }
 
 // SQLite calls take microseconds and hold no I/O waits beyond the file, so the
@@ -324,6 +391,9 @@ boost::asio::awaitable<domain::result<domain::customer>> sqlite_store::update(re
 }
 boost::asio::awaitable<domain::result<void>> sqlite_store::remove(request_context rc, std::string id) {
   co_return remove_sync(rc.store_id, id);
+}
+boost::asio::awaitable<domain::result<change_page>> sqlite_store::changes(request_context rc, std::string cursor, int limit) {
+  co_return changes_sync(rc.store_id, cursor, limit);
 }
 
 }  // namespace custbridge::backends

@@ -17,6 +17,13 @@ namespace custbridge::backends {
 // Each call is one short transaction under the database's mutex, so it is safe
 // from every server thread and from a second process (e.g. `custbridge import`).
 // Deleted customers stay as tombstones (deleted_at set) and are invisible to reads.
+//
+// Change feed: every write takes the database's next change_seq in its transaction, so
+// changes() returns customers (and tombstones, as deleted changes) with change_seq above
+// the cursor's, in change_seq order: each change once, exactly, and a customer again only
+// after it changed again. The cursor ("v1.local.<store>.<seq>") is the last change_seq
+// delivered; it survives restarts, and a cursor ahead of the database is BAD_REQUEST.
+// changed_at is the write's updatedAt (a delete's deletedAt).
 class sqlite_store final : public customer_backend {
  public:
   explicit sqlite_store(std::shared_ptr<state::database> db);
@@ -27,6 +34,7 @@ class sqlite_store final : public customer_backend {
   boost::asio::awaitable<domain::result<domain::customer>> update(request_context rc, std::string id,
                                                                domain::customer_patch patch) override;
   boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
+  boost::asio::awaitable<domain::result<change_page>> changes(request_context rc, std::string cursor, int limit) override;
   const store_capabilities& capabilities() const override;
   bool ready() override;
 
@@ -37,6 +45,7 @@ class sqlite_store final : public customer_backend {
   domain::result<domain::customer> update_sync(const std::string& store_id, const std::string& id,
                                             const domain::customer_patch& patch);
   domain::result<void> remove_sync(const std::string& store_id, const std::string& id);
+  domain::result<change_page> changes_sync(const std::string& store_id, const std::string& cursor, int limit);
 
 
  private:
