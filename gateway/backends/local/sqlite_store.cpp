@@ -157,7 +157,8 @@ constexpr std::string_view local_tag = "local";
 
 }  // namespace
 
-sqlite_store::sqlite_store(std::shared_ptr<state::database> db) : database_(std::move(db)), db_(database_->handle()) {}
+sqlite_store::sqlite_store(std::shared_ptr<state::database> db, std::size_t workers)
+    : database_(std::move(db)), db_(database_->handle()), workers_(std::make_unique<state::worker_pool>(workers)) {}
 
 const store_capabilities& sqlite_store::capabilities() const {
   static const store_capabilities caps = [] {
@@ -374,26 +375,38 @@ domain::result<change_page> sqlite_store::changes_sync(const std::string& store_
   return page;
 }
 
-// SQLite calls take microseconds and hold no I/O waits beyond the file, so the
-// coroutine forms run them inline on the server thread.
+// The coroutine forms run on the store's workers: SQLite waits on file locks (another
+// process, such as `custbridge import`, may hold them for up to the busy timeout) and on
+// fsync, and a server thread must not. Each names its work before the co_await: g++ 12
+// destroys a temporary passed by value inside a co_await expression twice.
 boost::asio::awaitable<domain::result<domain::customer_page>> sqlite_store::list(request_context rc, domain::list_query q) {
-  co_return list_sync(rc.store_id, q);
+  auto work = [this, store = std::move(rc.store_id), q = std::move(q)] { return list_sync(store, q); };
+  co_return co_await workers_->run(std::move(work));
 }
 boost::asio::awaitable<domain::result<domain::customer>> sqlite_store::get(request_context rc, std::string id) {
-  co_return get_sync(rc.store_id, id);
+  auto work = [this, store = std::move(rc.store_id), id = std::move(id)] { return get_sync(store, id); };
+  co_return co_await workers_->run(std::move(work));
 }
 boost::asio::awaitable<domain::result<domain::customer>> sqlite_store::create(request_context rc, domain::customer_create in) {
-  co_return create_sync(rc.store_id, in);
+  auto work = [this, store = std::move(rc.store_id), in = std::move(in)] { return create_sync(store, in); };
+  co_return co_await workers_->run(std::move(work));
 }
 boost::asio::awaitable<domain::result<domain::customer>> sqlite_store::update(request_context rc, std::string id,
                                                                            domain::customer_patch p) {
-  co_return update_sync(rc.store_id, id, p);
+  auto work = [this, store = std::move(rc.store_id), id = std::move(id), p = std::move(p)] {
+    return update_sync(store, id, p);
+  };
+  co_return co_await workers_->run(std::move(work));
 }
 boost::asio::awaitable<domain::result<void>> sqlite_store::remove(request_context rc, std::string id) {
-  co_return remove_sync(rc.store_id, id);
+  auto work = [this, store = std::move(rc.store_id), id = std::move(id)] { return remove_sync(store, id); };
+  co_return co_await workers_->run(std::move(work));
 }
 boost::asio::awaitable<domain::result<change_page>> sqlite_store::changes(request_context rc, std::string cursor, int limit) {
-  co_return changes_sync(rc.store_id, cursor, limit);
+  auto work = [this, store = std::move(rc.store_id), cursor = std::move(cursor), limit] {
+    return changes_sync(store, cursor, limit);
+  };
+  co_return co_await workers_->run(std::move(work));
 }
 
 }  // namespace custbridge::backends

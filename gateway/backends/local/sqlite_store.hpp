@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gateway/backends/customer_backend.hpp"
+#include "gateway/state/worker_pool.hpp"
 
 struct sqlite3;
 
@@ -15,7 +16,9 @@ namespace custbridge::backends {
 
 // The embedded local backend: customers in the gateway's SQLite state database.
 // Each call is one short transaction under the database's mutex, so it is safe
-// from every server thread and from a second process (e.g. `custbridge import`).
+// from every server thread and from a second process (e.g. `custbridge import`). The
+// coroutine forms run that work on the store's own worker threads, never on the
+// caller's (server) thread.
 // Deleted customers stay as tombstones (deleted_at set) and are invisible to reads.
 //
 // Change feed: every write takes the database's next change_seq in its transaction, so
@@ -26,7 +29,9 @@ namespace custbridge::backends {
 // changed_at is the write's updatedAt (a delete's deletedAt).
 class sqlite_store final : public customer_backend {
  public:
-  explicit sqlite_store(std::shared_ptr<state::database> db);
+  // `workers`: threads for the SQLite work of the coroutine forms (they queue on the
+  // database's mutex, so more than a few buys nothing).
+  explicit sqlite_store(std::shared_ptr<state::database> db, std::size_t workers = 2);
 
   boost::asio::awaitable<domain::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
   boost::asio::awaitable<domain::result<domain::customer>> get(request_context rc, std::string id) override;
@@ -51,6 +56,8 @@ class sqlite_store final : public customer_backend {
  private:
   std::shared_ptr<state::database> database_;
   sqlite3* db_;
+  // Last member: destroyed (joined) first, while the database is still open.
+  std::unique_ptr<state::worker_pool> workers_;
 };
 
 }  // namespace custbridge::backends
