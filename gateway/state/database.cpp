@@ -3,47 +3,9 @@
 namespace custbridge::state {
 namespace {
 
-// Each entry moves the schema from version i to i + 1. Never edit a shipped entry: append.
-const char* const migrations[] = {
+const char* const gateway_migrations[] = {
     R"sql(
-CREATE TABLE customers (
-  id TEXT PRIMARY KEY,
-  store_id TEXT NOT NULL,
-  email TEXT NOT NULL,
-  email_folded TEXT NOT NULL,
-  name TEXT,
-  phone TEXT,
-  marketing_opt_in INTEGER NOT NULL DEFAULT 0,
-  default_address_id TEXT,
-  metadata TEXT NOT NULL DEFAULT '{}',
-  orders_count INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  deleted_at TEXT
-);
-CREATE UNIQUE INDEX customers_live_email ON customers(store_id, email_folded) WHERE deleted_at IS NULL;
-CREATE INDEX customers_store_created ON customers(store_id, created_at, id);
-CREATE TABLE addresses (
-  id TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL REFERENCES customers(id),
-  position INTEGER NOT NULL,
-  first_name TEXT,
-  last_name TEXT,
-  company TEXT,
-  address1 TEXT NOT NULL,
-  address2 TEXT,
-  city TEXT NOT NULL,
-  region TEXT,
-  postal_code TEXT NOT NULL,
-  country TEXT NOT NULL,
-  phone TEXT,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE INDEX addresses_customer ON addresses(customer_id, position);
-)sql",
-    R"sql(
-CREATE TABLE idempotency_keys (
+CREATE TABLE IF NOT EXISTS idempotency_keys (
   store_id TEXT NOT NULL,
   api_key TEXT NOT NULL,
   idempotency_key TEXT NOT NULL,
@@ -54,24 +16,20 @@ CREATE TABLE idempotency_keys (
   created_at_ms INTEGER NOT NULL,
   PRIMARY KEY (store_id, api_key, idempotency_key)
 );
-CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at_ms);
-)sql",
-    // The local change feed: every create, update and delete (tombstone) of a customer
-    // takes the next change_seq of the database, in its own write transaction. Existing
-    // rows are numbered oldest change first.
-    R"sql(
-ALTER TABLE customers ADD COLUMN change_seq INTEGER;
-UPDATE customers SET change_seq = (
-  SELECT n FROM (SELECT rowid AS r, ROW_NUMBER() OVER (ORDER BY updated_at, rowid) AS n FROM customers)
-  WHERE r = customers.rowid);
-CREATE TABLE change_counter (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  last_seq INTEGER NOT NULL
-);
-INSERT INTO change_counter (id, last_seq) SELECT 1, COALESCE(MAX(change_seq), 0) FROM customers;
-CREATE INDEX customers_store_change ON customers(store_id, change_seq);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys(created_at_ms);
 )sql",
 };
+
+// Before schemas had their own versions, one list numbered by PRAGMA user_version held
+// them all: 1 the customer tables, 2 idempotency keys, 3 the change sequence. A file of
+// that era is given the per-schema versions it had reached.
+struct single_version_era {
+  int local_customers;
+  int gateway_state;
+};
+single_version_era from_single_version(int user_version) {
+  return {(user_version >= 1 ? 1 : 0) + (user_version >= 3 ? 1 : 0), user_version >= 2 ? 1 : 0};
+}
 
 }  // namespace
 
@@ -95,24 +53,59 @@ database::database(const std::string& path) {
   exec(db_, "PRAGMA journal_mode = WAL");
   exec(db_, "PRAGMA synchronous = NORMAL");
   exec(db_, "PRAGMA foreign_keys = ON");
-  const int current = schema_version();
-  const int target = static_cast<int>(std::size(migrations));
-  if (current > target)
-    throw std::runtime_error("database '" + path + "' has schema version " + std::to_string(current) +
-                             ", newer than this binary supports (" + std::to_string(target) + ")");
-  for (int v = current; v < target; ++v) {
+  path_ = path;
+  adopt_single_version();
+  migrate(gateway_schema());
+}
+
+void database::adopt_single_version() {
+  transaction tx(db_);
+  statement exists(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'");
+  if (exists.step()) return;
+  exec(db_, "CREATE TABLE schema_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+  statement uv(db_, "PRAGMA user_version");
+  const int user_version = uv.step() ? static_cast<int>(uv.integer(0)) : 0;
+  if (user_version > 3)
+    throw std::runtime_error("database '" + path_ + "' has schema version " + std::to_string(user_version) +
+                             ", newer than this binary supports");
+  const auto era = from_single_version(user_version);
+  statement put(db_, "INSERT INTO schema_versions (name, version) VALUES (?, ?)");
+  put.bind(1, "local_customers").bind(2, static_cast<std::int64_t>(era.local_customers)).run();
+  statement put2(db_, "INSERT INTO schema_versions (name, version) VALUES (?, ?)");
+  put2.bind(1, "gateway_state").bind(2, static_cast<std::int64_t>(era.gateway_state)).run();
+  tx.commit();
+}
+
+void database::migrate(const schema& s) {
+  std::lock_guard lock(mutex_);
+  const int target = static_cast<int>(s.migrations.size());
+  for (;;) {
     transaction tx(db_);
-    exec(db_, migrations[v]);
-    exec(db_, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+    const int current = schema_version(s.name);
+    if (current > target)
+      throw std::runtime_error("database '" + path_ + "' has " + std::string(s.name) + " schema version " +
+                               std::to_string(current) + ", newer than this binary supports (" + std::to_string(target) +
+                               ")");
+    if (current == target) return;
+    exec(db_, s.migrations[static_cast<std::size_t>(current)]);
+    statement put(db_, "INSERT INTO schema_versions (name, version) VALUES (?1, ?2) "
+                       "ON CONFLICT(name) DO UPDATE SET version = ?2");
+    put.bind(1, s.name).bind(2, static_cast<std::int64_t>(current + 1)).run();
     tx.commit();
   }
 }
 
 database::~database() { sqlite3_close(db_); }
 
-int database::schema_version() {
-  statement s(db_, "PRAGMA user_version");
+int database::schema_version(std::string_view name) {
+  statement s(db_, "SELECT version FROM schema_versions WHERE name = ?");
+  s.bind(1, name);
   return s.step() ? static_cast<int>(s.integer(0)) : 0;
+}
+
+const schema& gateway_schema() {
+  static const schema s{"gateway_state", gateway_migrations};
+  return s;
 }
 
 }  // namespace custbridge::state

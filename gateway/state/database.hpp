@@ -5,17 +5,30 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace custbridge::state {
 
-// The gateway's SQLite state file: the local backend's customers and the
-// gateway's own records (idempotency keys). Opening it applies every pending
-// migration (PRAGMA user_version) in order. One connection in WAL mode; callers
-// hold mutex() around each use, so it is safe from every server thread, and
-// other processes may open the same file concurrently (busy timeout 5 s).
+// One part of the database with its own tables and its own migrations: the gateway's
+// state (gateway_schema()), the local customer store (its own folder), and so on. Each
+// is versioned on its own in the `schema_versions` table, so each can change without
+// the others, even while they share one file.
+struct schema {
+  std::string_view name;
+  // Entry i moves the schema from version i to i + 1. Never edit a shipped entry: append.
+  std::span<const char* const> migrations;
+};
+
+// The gateway's own records: idempotency keys (id links, cursors and the outbox later).
+const schema& gateway_schema();
+
+// The gateway's SQLite state file. Opening it applies the gateway schema's pending
+// migrations; a store kept in the same file applies its own with migrate(). One
+// connection in WAL mode; callers hold mutex() around each use, so it is safe from every
+// thread, and other processes may open the same file concurrently (busy timeout 5 s).
 class database {
  public:
   // Throws std::runtime_error if the file cannot be opened or migrated (start-up only).
@@ -26,9 +39,17 @@ class database {
 
   sqlite3* handle() { return db_; }
   std::mutex& mutex() { return mutex_; }
-  int schema_version();
+
+  // Applies the schema's pending migrations, each in its own transaction. Throws
+  // std::runtime_error if the file holds a newer version than `s` knows.
+  void migrate(const schema& s);
+  // The schema's applied version (0 when none).
+  int schema_version(std::string_view name);
 
  private:
+  void adopt_single_version();
+
+  std::string path_;
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
 };

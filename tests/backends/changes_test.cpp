@@ -381,8 +381,10 @@ PRAGMA user_version = 2;
     sqlite3_close(db);
   }
   auto db = std::make_shared<state::database>(path);
-  EXPECT_EQ(db->schema_version(), 3);
+  EXPECT_EQ(db->schema_version("gateway_state"), 1);
+  EXPECT_EQ(db->schema_version("local_customers"), 1) << "a version-2 file had the first customer tables";
   sqlite_store store(db);
+  EXPECT_EQ(db->schema_version("local_customers"), 2) << "the store applies its own migrations";
   auto page = store.changes_sync(store_id, "", 10);
   ASSERT_TRUE(page) << page.error().message;
   ASSERT_EQ(page->changes.size(), 3u);

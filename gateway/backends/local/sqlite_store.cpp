@@ -1,4 +1,5 @@
 #include "gateway/backends/local/sqlite_store.hpp"
+#include "gateway/backends/local/local_schema.hpp"
 #include "common/text.hpp"
 
 #include <rapidjson/document.h>
@@ -158,7 +159,9 @@ constexpr std::string_view local_tag = "local";
 }  // namespace
 
 sqlite_store::sqlite_store(std::shared_ptr<state::database> db, std::size_t workers)
-    : database_(std::move(db)), db_(database_->handle()), workers_(std::make_unique<state::worker_pool>(workers)) {}
+    : database_(std::move(db)), db_(database_->handle()), workers_(std::make_unique<state::worker_pool>(workers)) {
+  database_->migrate(local_store_schema());
+}
 
 const store_capabilities& sqlite_store::capabilities() const {
   static const store_capabilities caps = [] {
