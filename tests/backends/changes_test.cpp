@@ -321,7 +321,7 @@ TEST_P(Changes, ForeignGarbledAndTruncatedCursorsAndBadLimitsAreBadRequest) {
   EXPECT_TRUE(store.changes("", 1));
 }
 
-INSTANTIATE_TEST_SUITE_P(AllStores, Changes, ::testing::Values("local", "bigcommerce_v3"),
+INSTANTIATE_TEST_SUITE_P(AllStores, Changes, ::testing::Values("local", "nuvemshop", "bigcommerce_v3", "bigcommerce_v2"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 TEST(LocalChanges, DeletesAreDeliveredAndTheCursorSurvivesReopening) {
