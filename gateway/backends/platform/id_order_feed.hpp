@@ -28,7 +28,8 @@
 //
 // Guarantees: every change is delivered; a customer is delivered again only when it
 // changed again, except past 1000 remembered customers (more than 1000 changed during one
-// pass): the ones beyond are delivered again by the next pass, never skipped. Within one
+// pass): the ones beyond are delivered again by the passes that re-read them, until the
+// platform's clock is 2 s past their change, never skipped. Within one
 // page changed_at never goes back (changes are sorted by changed_at, then id); across
 // pages it does, as a new pass starts again at its W. Deletions are not seen.
 //
