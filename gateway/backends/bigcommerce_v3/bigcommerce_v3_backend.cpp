@@ -13,7 +13,7 @@
 #include <set>
 
 #include "common/timestamp.hpp"
-#include "gateway/backends/change_cursor.hpp"
+#include "gateway/backends/platform/time_order_feed.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/errors.hpp"
 #include "mappers/mapper.hpp"
@@ -193,57 +193,6 @@ struct attribute_ids {
   mappers::custom_field_binding binding;
 };
 
-constexpr std::string_view feed_tag = "bigcommerce_v3";
-// Customers of one date_modified second the cursor can remember (see changes()).
-constexpr std::size_t max_same_second = 1000;
-// 9999-12-31T23:59:59Z: no platform second is later.
-constexpr std::uint64_t last_second = 253402300799;
-
-// The feed's position: every change before second `since` was delivered, and of those in
-// `since` the customers (platform id -> fingerprint) as they were delivered.
-struct feed_position {
-  std::optional<std::int64_t> since;
-  std::map<std::uint64_t, std::string> delivered;
-};
-
-domain::result<feed_position> open_position(const std::string& cursor, const std::string& store_id) {
-  feed_position out;
-  if (cursor.empty()) return out;
-  auto fields = open_cursor(cursor, feed_tag, store_id, 2);
-  if (!fields) return fields.error();
-  const auto since = (*fields)[0], ids = (*fields)[1];
-  if (since.empty()) {
-    if (!ids.empty()) return bad_cursor("delivered ids without a second");
-    return out;
-  }
-  auto t = cursor_number(since);
-  if (!t || *t > last_second) return bad_cursor("not a second");
-  out.since = static_cast<std::int64_t>(*t);
-  for (auto entry : split_cursor_list(ids, ',')) {
-    const auto colon = entry.find(':');
-    if (colon == std::string_view::npos) return bad_cursor("malformed delivered id");
-    auto id = cursor_number(entry.substr(0, colon));
-    const auto fingerprint = entry.substr(colon + 1);
-    if (!id || !is_fingerprint(fingerprint)) return bad_cursor("malformed delivered id");
-    if (!out.delivered.emplace(*id, std::string(fingerprint)).second) return bad_cursor("repeated delivered id");
-  }
-  if (out.delivered.size() > max_same_second) return bad_cursor("too many delivered ids");
-  return out;
-}
-
-std::string position_cursor(const feed_position& p, const std::string& store_id) {
-  std::string ids;
-  for (const auto& [id, fingerprint] : p.delivered) ids += (ids.empty() ? "" : ",") + std::to_string(id) + ":" + fingerprint;
-  return make_cursor(feed_tag, store_id, {p.since ? std::to_string(*p.since) : "", ids});
-}
-
-// "2024-05-14T09:34:00Z", the shape of V3's own timestamps.
-std::string iso_second(std::int64_t unix_seconds) {
-  auto text = format_iso8601_ms(sys_millis(std::chrono::seconds(unix_seconds)));
-  text.erase(text.size() - 5, 4);  // ".000"
-  return text;
-}
-
 class bigcommerce_v3_backend final : public customer_backend {
  public:
   explicit bigcommerce_v3_backend(std::shared_ptr<const platform_store> store) : store_(std::move(store)) {}
@@ -274,6 +223,8 @@ class bigcommerce_v3_backend final : public customer_backend {
   awaitable<domain::result<attribute_ids>> attributes(const call_context& ctx, bool refresh);
   awaitable<domain::result<std::int64_t>> ensure_default_attribute(const call_context& ctx);
   awaitable<domain::result<page_result>> fetch_page(params ps, const call_context& ctx);
+  awaitable<domain::result<time_order_page>> fetch_modified(call_context ctx, std::optional<std::int64_t> since, int page,
+                                                          int per_page);
   awaitable<domain::result<std::optional<loaded_customer>>> fetch(std::uint64_t platform_id, const call_context& ctx);
   awaitable<domain::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
 
@@ -972,93 +923,38 @@ awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::update(reque
 }
 
 // ---- change feed
-//
-// GET /v3/customers?date_modified:min=W&sort=date_modified:asc, where W is the second of
-// the last change delivered. date_modified has whole seconds and :min is >=, so every read
-// starts again at W and skips the customers already delivered in W, known by their
-// fingerprint: one edited again within W reads differently and is delivered again, and one
-// edited later has a later date_modified. BigCommerce's list does not show deleted
-// customers, so no deletes are reported.
-//
-// Pages are numbered, so a customer edited between two page reads of one call moves to
-// the end and shifts the next page. A call reads one page of limit + (already delivered
-// in W) customers, and only needs a second page when that passes 250, i.e. when more than
-// 250 - limit customers share one second.
-//
-// The cursor remembers at most 1000 customers of one second. When more than that share
-// W, the feed delivers what it can and then answers UPSTREAM_ERROR: it cannot tell the
-// rest apart from what it delivered without skipping some (BigCommerce orders customers
-// of one second in no documented way); re-read the store with list() in that case.
+
+// One page for time_order_changes: the list's own page read (mapping constants included),
+// sorted by date_modified, from W on ("2024-05-14T09:34:00Z", the shape of V3's own dates).
+awaitable<domain::result<time_order_page>> bigcommerce_v3_backend::fetch_modified(call_context ctx,
+                                                                               std::optional<std::int64_t> since,
+                                                                               int page, int per_page) {
+  auto mapped = mappers::map_list_query(*store_->plan, {per_page, (page - 1) * per_page, std::nullopt, std::nullopt});
+  if (!mapped.report.ok()) co_return invalid_fields(mapped.report);
+  set_param(mapped.params, "sort", "date_modified:asc");
+  if (since) {
+    auto text = format_iso8601_ms(sys_millis(std::chrono::seconds(*since)));
+    text.erase(text.size() - 5, 4);  // ".000"
+    set_param(mapped.params, "date_modified:min", std::move(text));
+  }
+  auto fetched = co_await fetch_page(mapped.params, ctx);
+  if (!fetched) co_return fetched.error();
+  time_order_page out;
+  out.total = fetched->total;
+  for (auto& c : fetched->items) {
+    auto pid = platform_customer_id(*store_, c.id);
+    if (!pid) co_return domain::make_error(error_kind::internal, "a customer read from this store has a foreign id");
+    out.items.push_back({*pid, std::move(c)});
+  }
+  co_return out;
+}
 
 awaitable<domain::result<change_page>> bigcommerce_v3_backend::changes(request_context rc, std::string cursor, int limit) {
-  if (auto e = check_change_limit(limit)) co_return *e;
-  auto position = open_position(cursor, store_->store_id);
-  if (!position) co_return position.error();
-  const auto ctx = store_->begin(rc);
-  auto at = std::move(*position);
-  const auto start = at.since;
-  const auto skippable = start ? at.delivered.size() : 0;
-  const int per_page = static_cast<int>(std::min<std::size_t>(max_page, static_cast<std::size_t>(limit) + skippable));
-
-  change_page out;
-  for (int page = 1;; ++page) {
-    auto mapped = mappers::map_list_query(*store_->plan, {per_page, (page - 1) * per_page, std::nullopt, std::nullopt});
-    if (!mapped.report.ok()) co_return invalid_fields(mapped.report);
-    set_param(mapped.params, "sort", "date_modified:asc");
-    if (start) set_param(mapped.params, "date_modified:min", iso_second(*start));
-    auto fetched = co_await fetch_page(mapped.params, ctx);
-    if (!fetched) co_return fetched.error();
-    const auto& items = fetched->items;
-    bool full = false;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      const auto& c = items[i];
-      const auto stamp = parse_iso8601(c.updated_at);
-      const auto pid = platform_customer_id(*store_, c.id);
-      if (!stamp || !pid)
-        co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " sent a customer without a readable id or date_modified");
-      const auto second = std::chrono::floor<std::chrono::seconds>(*stamp).time_since_epoch().count();
-      const auto fingerprint = customer_fingerprint(c);
-      if (start && second <= *start) {
-        if (auto d = at.delivered.find(*pid); d != at.delivered.end() && d->second == fingerprint) continue;
-      }
-      if (out.changes.size() == static_cast<std::size_t>(limit)) {
-        full = true;
-        break;
-      }
-      if (at.since && second < *at.since) {
-        // Older than the feed's second (a platform clock step): delivered, nothing to remember.
-      } else if (at.since && second == *at.since) {
-        if (!at.delivered.contains(*pid) && at.delivered.size() >= max_same_second) {
-          if (!out.changes.empty()) {
-            full = true;
-            break;
-          }
-          co_return domain::make_error(
-              error_kind::upstream_error,
-              "more than " + std::to_string(max_same_second) + " customers of this BigCommerce store share the date_modified " +
-                  iso_second(second) + "; the V3 change feed cannot page past them without skipping some; read the store with list()");
-        }
-        at.delivered[*pid] = fingerprint;
-      } else {
-        at.since = second;
-        at.delivered = {{*pid, fingerprint}};
-      }
-      out.changes.push_back({c.id, false, c, c.updated_at});
-    }
-    if (full) {
-      out.has_more = true;
-      break;
-    }
-    if (static_cast<int>(items.size()) < per_page) break;
-    if (out.changes.size() == static_cast<std::size_t>(limit)) {
-      out.has_more = fetched->total > static_cast<std::int64_t>(page) * per_page;
-      break;
-    }
-  }
-  std::stable_sort(out.changes.begin(), out.changes.end(),
-                   [](const customer_change& a, const customer_change& b) { return a.changed_at < b.changed_at; });
-  out.next_cursor = position_cursor(at, store_->store_id);
-  co_return out;
+  auto fetch = [this, ctx = store_->begin(rc)](std::optional<std::int64_t> since, int page, int per_page) {
+    return fetch_modified(ctx, since, page, per_page);
+  };
+  co_return co_await time_order_changes("bigcommerce_v3", store_->store_id, store_->platform_name, std::move(cursor), limit,
+                                        max_page, std::move(fetch));
 }
 
 // ---- delete

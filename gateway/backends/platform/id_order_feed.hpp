@@ -37,13 +37,14 @@
 // (W and pass start empty before they are known).
 namespace custbridge::backends {
 
-struct id_order_item {
+// One customer as a feed read it: its platform id and the canonical customer.
+struct feed_item {
   std::uint64_t platform_id = 0;
   domain::customer customer;
 };
 
 struct id_order_page {
-  std::vector<id_order_item> items;  // ascending platform id
+  std::vector<feed_item> items;  // ascending platform id
   std::string date;                  // the answer's HTTP Date header, "" if none
 };
 
