@@ -22,6 +22,7 @@ struct fake_list {
   bool send_date = true;
   bool reversed = false;
   int tick = 0;  // seconds the clock moves on after each read
+  std::string date;  // sent instead of the clock's time when set
   int reads = 0;
 
   void edit(std::uint64_t id, std::string name) { customers[id] = {now, std::move(name)}; }
@@ -43,7 +44,7 @@ boost::asio::awaitable<domain::result<id_order_page>> read_list(fake_list* list,
   for (auto it = list->customers.upper_bound(after); it != list->customers.end() && static_cast<int>(out.items.size()) < count; ++it)
     if (!since || it->second.first >= *since) out.items.push_back({it->first, customer_of(it->first, it->second.first, it->second.second)});
   if (list->reversed) std::reverse(out.items.begin(), out.items.end());
-  if (list->send_date) out.date = format_rfc2822(sys_millis(std::chrono::seconds(list->now)));
+  if (list->send_date) out.date = list->date.empty() ? format_rfc2822(sys_millis(std::chrono::seconds(list->now))) : list->date;
   list->now += list->tick;
   co_return out;
 }
@@ -122,6 +123,16 @@ TEST(IdOrderFeed, TheNextPassStartsOneSecondBeforeTheFirstAnswersDate) {
   feed f{list, "", {}};
   f.drain(10);
   EXPECT_EQ(f.since(), std::to_string(list.now - 1));
+}
+
+TEST(IdOrderFeed, AnImfFixdateIsRead) {
+  fake_list list;
+  list.date = "Sun, 06 Nov 1994 08:49:37 GMT";
+  list.now = 784111777;
+  list.edit(1, "v1");
+  feed f{list, "", {}};
+  f.drain(10);
+  EXPECT_EQ(f.since(), "784111776");
 }
 
 TEST(IdOrderFeed, WithoutADateHeaderTheGatewayClockLessFiveMinutesIsUsed) {
