@@ -45,6 +45,11 @@
 //    a 400 BAD_REQUEST naming the parameter: search, sortBy other than createdAt,
 //    marketingOptIn, hasOrders.
 //  - Ids are UUIDv8 from platform_store; a foreign id is 404 without a platform call.
+//  - changes: passes over min_date_modified in min_id order, as id_order_feed.hpp
+//    describes; no deletes. Each customer the walk reads costs its address reads too (as
+//    in a list). An address edit made outside the gateway is seen only if BigCommerce
+//    moves the customer's date_modified for it (UNDOCUMENTED); the gateway's own address
+//    writes always PUT the customer.
 // Thread-safe: one instance serves every server thread.
 namespace custbridge::backends {
 

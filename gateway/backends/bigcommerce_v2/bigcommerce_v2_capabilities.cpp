@@ -15,7 +15,9 @@ const store_capabilities& bigcommerce_v2_capabilities() {
     c.filter_marketing_opt_in =
         capability::no("is not supported: BigCommerce V2 cannot filter customers by accepts_marketing");
     c.filter_has_orders = capability::no("is not supported: BigCommerce V2 cannot filter customers by orders");
-    c.change_feed = capability::no("the BigCommerce V2 change feed is not implemented yet");
+    // Passes over min_date_modified in min_id order (id_order_feed.hpp); the list does not
+    // show deleted customers.
+    c.change_feed = capability::yes();
     c.changes_report_deletes = false;
     return c;
   }();

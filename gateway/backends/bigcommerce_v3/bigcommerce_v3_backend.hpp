@@ -47,6 +47,8 @@
 //    '@' is looked up as an exact email (email:in); any other term as a substring of the
 //    name (name:like). The local store also matches email and phone substrings.
 //  - Addresses are returned in platform id order (creation order).
+//  - changes: date_modified:min and sort=date_modified:asc, as time_order_feed.hpp
+//    describes; no deletes (the list does not show them).
 //
 // Thread-safety: the backend may be used concurrently from every server thread; the
 // attribute-id cache is guarded by a mutex. Keep the returned shared_ptr alive until all

@@ -14,7 +14,8 @@ const store_capabilities& bigcommerce_v3_capabilities() {
     c.sortable_fields = {domain::sort_field::created_at, domain::sort_field::updated_at};
     c.filter_marketing_opt_in = capability::no("BigCommerce V3 cannot filter customers by marketing consent");
     c.filter_has_orders = capability::no("BigCommerce V3 cannot filter customers by their orders");
-    c.change_feed = capability::no("the BigCommerce V3 change feed is not implemented yet");
+    c.change_feed = capability::yes();
+    // The customer list does not show deleted customers.
     c.changes_report_deletes = false;
     return c;
   }();

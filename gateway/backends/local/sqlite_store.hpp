@@ -23,7 +23,8 @@ namespace custbridge::backends {
 //
 // Change feed: every write takes the database's next change_seq in its transaction, so
 // changes() returns customers (and tombstones, as deleted changes) with change_seq above
-// the cursor's, in change_seq order: each change once, exactly, and a customer again only
+// the cursor's, in change_seq order, each with the customer as it is now (several writes
+// between two reads are one change): nothing is skipped, and a customer comes again only
 // after it changed again. The cursor ("v1.local.<store>.<seq>") is the last change_seq
 // delivered; it survives restarts, and a cursor ahead of the database is BAD_REQUEST.
 // changed_at is the write's updatedAt (a delete's deletedAt).

@@ -10,6 +10,7 @@
 #include "common/timestamp.hpp"
 #include "gateway/backends/nuvemshop/nuvemshop_calls.hpp"
 #include "gateway/backends/nuvemshop/nuvemshop_list.hpp"
+#include "gateway/backends/platform/id_order_feed.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/mapper.hpp"
 
@@ -195,6 +196,29 @@ boost::asio::awaitable<domain::result<void>> remove_customer(store_ptr store, ca
   co_return domain::result<void>();
 }
 
+// "2025-01-31T00:00:00+00:00", the filter shape of the platform's docs (fact sheet §4).
+std::string filter_second(std::int64_t unix_seconds) {
+  auto text = format_iso8601_ms(sys_millis(std::chrono::seconds(unix_seconds)));
+  text.erase(text.size() - 5);  // ".000Z"
+  return text + "+00:00";
+}
+
+// One page of the change feed's walk: updated_at_min (inclusive) and since_id (exclusive),
+// always page 1, so a customer edited while the walk goes on cannot shift it.
+boost::asio::awaitable<domain::result<id_order_page>> fetch_updated(store_ptr store, call_context ctx,
+                                                                 std::optional<std::int64_t> since, std::uint64_t after,
+                                                                 int count) {
+  query_params params;
+  if (since) params.emplace_back("updated_at_min", filter_second(*since));
+  if (after > 0) params.emplace_back("since_id", std::to_string(after));
+  auto page = co_await fetch_page(*store, params, 1, count, ctx);
+  if (!page) co_return page.error();
+  id_order_page out;
+  out.date = std::move(page->date);
+  for (auto& c : page->items) out.items.push_back({c.platform_id, std::move(c.customer)});
+  co_return out;
+}
+
 class nuvemshop_backend final : public customer_backend {
  public:
   explicit nuvemshop_backend(store_ptr store) : store_(std::move(store)) {}
@@ -216,6 +240,13 @@ class nuvemshop_backend final : public customer_backend {
   }
   boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override {
     return remove_customer(store_, store_->begin(rc), std::move(id));
+  }
+  boost::asio::awaitable<domain::result<change_page>> changes(request_context rc, std::string cursor, int limit) override {
+    auto fetch = [store = store_, ctx = store_->begin(rc)](std::optional<std::int64_t> since, std::uint64_t after, int count) {
+      return fetch_updated(store, ctx, since, after, count);
+    };
+    return id_order_changes("nuvemshop", store_->store_id, store_->platform_name, std::move(cursor), limit,
+                            store_->plan->query.paging.max_size, std::move(fetch));
   }
   const store_capabilities& capabilities() const override { return nuvemshop_capabilities(); }
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }

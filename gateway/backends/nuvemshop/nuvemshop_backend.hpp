@@ -25,6 +25,8 @@ upstream::client_options nuvemshop_client_options(const config::platform_config&
 //  - writes that Nuvemshop cannot realise (marketingOptIn, removing an address, moving
 //    the default address, fields the platform has no place for) are 400
 //    VALIDATION_ERROR before anything is sent.
+//  - changes: passes over updated_at_min in since_id order, as id_order_feed.hpp describes;
+//    no deletes.
 std::shared_ptr<customer_backend> make_nuvemshop_backend(std::shared_ptr<const platform_store> store);
 
 // What a nuvemshop store can hold and answer (every such store alike).

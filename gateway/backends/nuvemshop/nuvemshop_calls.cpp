@@ -81,6 +81,7 @@ boost::asio::awaitable<domain::result<customer_list_page>> fetch_page(const plat
   auto r = co_await call_raw(store, request("GET", "/customers?" + encode_query(params)), ctx);
   if (!r) co_return r.error();
   customer_list_page out;
+  out.date = std::string(r->header("date"));
   if (r->status >= 400) {
     const auto mapped = mappers::map_platform_error(*store.plan, r->status, r->body);
     if (mapped.empty_page) {

@@ -33,6 +33,7 @@ struct customer_list_page {
   std::vector<platform_customer> items;
   std::int64_t total = 0;
   bool past_end = false;
+  std::string date;  // the answer's HTTP Date header, "" if none
 };
 
 // "Customer '<id>' not found", the canonical 404.

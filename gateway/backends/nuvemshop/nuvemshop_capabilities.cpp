@@ -19,7 +19,9 @@ const store_capabilities& nuvemshop_capabilities() {
     // reading at most 1000 matching customers (a larger match is a 400 naming them).
     c.sortable_fields = {domain::sort_field::created_at, domain::sort_field::updated_at, domain::sort_field::name,
                          domain::sort_field::email};
-    c.change_feed = capability::no("the Nuvemshop change feed is not implemented yet");
+    // Passes over updated_at_min in id order (id_order_feed.hpp); the list does not show
+    // deleted customers.
+    c.change_feed = capability::yes();
     c.changes_report_deletes = false;
     return c;
   }();
