@@ -48,4 +48,8 @@ struct store_capabilities {
 // The canonical name of a sort field ("createdAt", ...).
 const char* sort_field_name(domain::sort_field f);
 
+// A Markdown table of what each store can do, one column per store, with the reason
+// wherever one cannot: the list docs/backends.md shows (a test keeps the two equal).
+std::string capabilities_table(const std::vector<const store_capabilities*>& stores);
+
 }  // namespace custbridge::backends

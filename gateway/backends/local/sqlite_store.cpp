@@ -163,7 +163,9 @@ sqlite_store::sqlite_store(std::shared_ptr<state::database> db, std::size_t work
   database_->migrate(local_store_schema());
 }
 
-const store_capabilities& sqlite_store::capabilities() const {
+const store_capabilities& sqlite_store::capabilities() const { return local_capabilities(); }
+
+const store_capabilities& local_capabilities() {
   static const store_capabilities caps = [] {
     store_capabilities c;
     c.backend = "local";

@@ -61,4 +61,7 @@ class sqlite_store final : public customer_backend {
   std::unique_ptr<state::worker_pool> workers_;
 };
 
+// What every local store can hold and answer.
+const store_capabilities& local_capabilities();
+
 }  // namespace custbridge::backends
