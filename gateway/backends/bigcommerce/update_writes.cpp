@@ -151,11 +151,12 @@ awaitable<domain::error> update_run::fail(std::string step, domain::error cause)
     else not_rolled_back.push_back("the customer's fields (" + r.error().message + ")");
   }
 
+  if (rolled_back.empty()) rolled_back.push_back("nothing");
   std::string why = cause.message;
   while (!why.empty() && why.back() == '.') why.pop_back();
   std::string message = store_.platform_name + " could not complete the update of customer '" + customer_id_ + "': " +
                         step + " failed: " + why + ". Applied before: " + join(j_.applied) +
-                        ". Rolled back: " + (rolled_back.empty() ? "nothing" : join(rolled_back)) + ".";
+                        ". Rolled back: " + join(rolled_back) + ".";
   if (!not_rolled_back.empty()) {
     message += " Not rolled back: " + join(not_rolled_back) + ".";
     cause.kind = error_kind::upstream_error;
@@ -225,11 +226,13 @@ awaitable<domain::result<update_written>> update_run::run(const address_plan& pl
         ++done;
       }
     if (done > 0) j_.applied.push_back(count(done, "address") + " removed");
-    if (batch.failure || done < gone.size())
-      co_return co_await fail("removing " + count(gone.size() - done, "address"),
-                              batch.failure ? std::move(*batch.failure)
-                                            : domain::make_error(error_kind::upstream_error,
-                                                                 store_.platform_name + " did not remove every address"));
+    if (batch.failure || done < gone.size()) {
+      // (No ?: with temporaries around a co_await: g++ 12 destroys them twice.)
+      domain::error cause = domain::make_error(error_kind::upstream_error, store_.platform_name + " did not remove every address");
+      if (batch.failure) cause = std::move(*batch.failure);
+      std::string step = "removing " + count(gone.size() - done, "address");
+      co_return co_await fail(std::move(step), std::move(cause));
+    }
   }
 
   if (!plan.modify_after_remove.empty())

@@ -575,8 +575,10 @@ asio::awaitable<domain::error> bigcommerce_v2_backend::undo_create(std::string c
   if (deleted && (deleted->status < 400 || deleted->status == 404)) {
     undo = "Rolled back: the customer was deleted again.";
   } else {
-    undo = "Not rolled back: deleting the customer failed (" +
-           (deleted ? response_to_error(*store_, *deleted).message : deleted.error().message) + ").";
+    std::string why;
+    if (deleted) why = response_to_error(*store_, *deleted).message;
+    else why = deleted.error().message;
+    undo = "Not rolled back: deleting the customer failed (" + why + ").";
     cause.kind = error_kind::upstream_error;
     cause.retryable = false;
   }
@@ -604,7 +606,8 @@ class v2_update_calls final : public bigcommerce::update_calls {
   asio::awaitable<domain::result<void>> put_fields(bool restore) override {
     if (restore && restore_.empty())
       co_return domain::make_error(error_kind::internal, "the fields read at the start cannot be mapped back");
-    auto put = co_await call(*b_.store_, request("PUT", base_, restore ? restore_ : fields_), ctx_);
+    const std::string& body = restore ? restore_ : fields_;
+    auto put = co_await call(*b_.store_, request("PUT", base_, body), ctx_);
     if (!put) {
       if (put.error().kind == error_kind::not_found) co_return not_found(id_);
       co_return canonical_conflict(put.error());

@@ -676,7 +676,8 @@ class v3_update_calls final : public bigcommerce::update_calls {
   awaitable<domain::result<void>> put_fields(bool restore) override {
     if (restore && restore_.empty())
       co_return domain::make_error(error_kind::internal, "the fields read at the start cannot be mapped back");
-    auto r = co_await b_.send_json("PUT", "/v3/customers", restore ? restore_ : fields_, ctx_);
+    const std::string& body = restore ? restore_ : fields_;
+    auto r = co_await b_.send_json("PUT", "/v3/customers", body, ctx_);
     if (!r) co_return r.error();
     if (restore) co_return domain::result<void>{};
     const auto* data = data_array(*r);
@@ -745,7 +746,8 @@ class v3_update_calls final : public bigcommerce::update_calls {
       keys.push_back(address_key(body));
       batch.PushBack(body, alloc);
     }
-    auto raw = co_await b_.send_raw(create ? "POST" : "PUT", "/v3/customers/addresses", serialize(batch), ctx_);
+    std::string method = create ? "POST" : "PUT";
+    auto raw = co_await b_.send_raw(std::move(method), "/v3/customers/addresses", serialize(batch), ctx_);
     if (!raw) {
       out.failure = raw.error();
       co_return out;
