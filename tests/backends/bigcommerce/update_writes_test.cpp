@@ -165,6 +165,28 @@ TEST_P(bigcommerce_writes, under_injected_faults_a_failed_update_never_leaves_fe
   EXPECT_GT(successes, 0);
 }
 
+TEST_P(bigcommerce_writes, under_injected_faults_a_failed_create_leaves_nothing_behind) {
+  set_faults(R"({"error_rate":0.1,"error_statuses":[500],"seed":29})");
+  int failures = 0;
+  for (int i = 0; i < 25; ++i) {
+    auto in = ada("create" + std::to_string(i) + "@example.com");
+    in.addresses = {address("1 Make St", "Provo"), address("2 Make St", "Provo")};
+    in.addresses[1].is_default = true;  // a default to record after the addresses
+    auto r = h.run(h.backend(version).create(h.rc(version), in));
+    if (r) continue;
+    ++failures;
+    auto d = h.dump();
+    bool left = false;
+    for (const auto& c : d["stores"][0]["customers"].GetArray()) left = left || c["email"].GetString() == in.email;
+    // A customer stays only when the error says its deletion failed too.
+    if (left) {
+      EXPECT_NE(r.error().message.find("Not rolled back"), std::string::npos) << r.error().message;
+    }
+  }
+  ASSERT_EQ(h.admin("DELETE", "faults").status, 200);
+  EXPECT_GT(failures, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(versions, bigcommerce_writes, ::testing::Values("v2", "v3"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
