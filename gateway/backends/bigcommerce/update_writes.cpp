@@ -146,7 +146,8 @@ awaitable<domain::error> update_run::fail(std::string step, domain::error cause)
     else not_rolled_back.push_back("the default address (" + r.error().message + ")");
   }
   if (j_.fields) {
-    auto r = co_await calls_.put_fields(true);
+    bool restored = false;
+    auto r = co_await calls_.put_fields(true, restored);
     if (r) rolled_back.push_back("the customer's fields restored");
     else not_rolled_back.push_back("the customer's fields (" + r.error().message + ")");
   }
@@ -167,10 +168,13 @@ awaitable<domain::error> update_run::fail(std::string step, domain::error cause)
 }
 
 awaitable<domain::result<update_written>> update_run::run(const address_plan& plan) {
-  auto fields = co_await calls_.put_fields(false);
-  if (!fields) co_return fields.error();
-  j_.fields = true;
-  j_.applied.push_back("the customer's fields updated");
+  bool applied = false;
+  auto fields = co_await calls_.put_fields(false, applied);
+  if (applied) {
+    j_.fields = true;
+    j_.applied.push_back("the customer's fields updated");
+  }
+  if (!fields) co_return co_await fail("reading the updated customer", fields.error());
 
   if (!plan.modify.empty())
     if (auto e = co_await modify(plan.modify)) co_return *e;

@@ -49,8 +49,9 @@ struct address_batch {
 class update_calls {
  public:
   virtual ~update_calls() = default;
-  // The customer's own fields; with `restore`, the values read at the start.
-  virtual boost::asio::awaitable<domain::result<void>> put_fields(bool restore) = 0;
+  // The customer's own fields; with `restore`, the values read at the start. `applied`
+  // is set when the platform took the write, even if its answer could not be read.
+  virtual boost::asio::awaitable<domain::result<void>> put_fields(bool restore, bool& applied) = 0;
   // Writes each address's content over the platform address of its id.
   virtual boost::asio::awaitable<address_batch> modify(std::vector<domain::address> addresses) = 0;
   // Creates the addresses (ids ignored); done[i] carries the new id.

@@ -603,7 +603,7 @@ class v2_update_calls final : public bigcommerce::update_calls {
 
   domain::customer updated;  // the platform's answer to the fields write
 
-  asio::awaitable<domain::result<void>> put_fields(bool restore) override {
+  asio::awaitable<domain::result<void>> put_fields(bool restore, bool& applied) override {
     if (restore && restore_.empty())
       co_return domain::make_error(error_kind::internal, "the fields read at the start cannot be mapped back");
     const std::string& body = restore ? restore_ : fields_;
@@ -612,6 +612,7 @@ class v2_update_calls final : public bigcommerce::update_calls {
       if (put.error().kind == error_kind::not_found) co_return not_found(id_);
       co_return canonical_conflict(put.error());
     }
+    applied = true;
     if (restore) co_return domain::result<void>{};
     auto doc = parse_body(*b_.store_, *put);
     if (!doc) co_return doc.error();
@@ -634,6 +635,8 @@ class v2_update_calls final : public bigcommerce::update_calls {
       auto r = co_await call(*b_.store_, request("PUT", base_ + "/addresses/" + std::to_string(*apid), *body), ctx_);
       auto a = written_address(*b_.store_, r);
       if (!a) {
+        // Taken but unreadable: counted as written, so a rollback restores it.
+        if (r) out.done[i] = addresses[i];
         out.failure = a.error();
         co_return out;
       }

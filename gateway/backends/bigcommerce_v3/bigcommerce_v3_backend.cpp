@@ -673,14 +673,17 @@ class v3_update_calls final : public bigcommerce::update_calls {
 
   domain::customer updated;  // the platform's answer to the fields write
 
-  awaitable<domain::result<void>> put_fields(bool restore) override {
+  awaitable<domain::result<void>> put_fields(bool restore, bool& applied) override {
     if (restore && restore_.empty())
       co_return domain::make_error(error_kind::internal, "the fields read at the start cannot be mapped back");
     const std::string& body = restore ? restore_ : fields_;
-    auto r = co_await b_.send_json("PUT", "/v3/customers", body, ctx_);
+    auto r = co_await b_.send("PUT", "/v3/customers", body, ctx_);
     if (!r) co_return r.error();
+    applied = true;
     if (restore) co_return domain::result<void>{};
-    const auto* data = data_array(*r);
+    auto answer = parse_body(*b_.store_, *r);
+    if (!answer) co_return answer.error();
+    const auto* data = data_array(*answer);
     if (!data || data->Empty())
       co_return domain::make_error(error_kind::upstream_error, b_.store_->platform_name + " answered an update without the customer");
     auto c = b_.read_customer((*data)[0], ids_);
@@ -758,7 +761,17 @@ class v3_update_calls final : public bigcommerce::update_calls {
     }
     rapidjson::Document answer;
     if (!raw->body.empty()) answer.Parse(raw->body.c_str(), raw->body.size());
-    if (raw->body.empty() || answer.HasParseError()) co_return out;
+    // {} (or no body) answers a batch whose addresses were all skipped as duplicates.
+    const bool unreadable_answer = !raw->body.empty() && (answer.HasParseError() || !answer.IsObject());
+    if (unreadable_answer) {
+      // Taken, but what it holds now is unknown: a modification counts as written (so
+      // a rollback restores it); a creation as not (its id is unknown: it may stay).
+      out.failure = unreadable(*b_.store_, *raw, "an address answer that is not JSON");
+      if (!create)
+        for (std::size_t i = 0; i < addresses.size(); ++i) out.done[i] = addresses[i];
+      co_return out;
+    }
+    if (raw->body.empty()) co_return out;
     const auto* data = data_array(answer);
     if (!data) co_return out;
     for (const auto& x : data->GetArray()) {
