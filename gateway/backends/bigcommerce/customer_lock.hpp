@@ -35,6 +35,10 @@ std::string customer_lock_key(const platform_store& store, std::uint64_t custome
 // its own coroutine's executor, so it works on a multi-threaded io_context. A key's
 // entry exists only while the lock is held or awaited. Thread-safe.
 //
+// The wait is not bounded: each holder's platform calls are bounded by its own deadline,
+// and a request whose deadline passed while it waited fails at its first platform call,
+// before any write.
+//
 // This serialises writes within one gateway process only. Gateways on several hosts
 // writing the same customer would need a lease in a shared store, which is out of scope.
 boost::asio::awaitable<customer_lock> lock_customer(std::string key);

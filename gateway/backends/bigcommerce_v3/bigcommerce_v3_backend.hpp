@@ -49,8 +49,8 @@
 //  - Addresses are returned in platform id order (creation order).
 //
 // Thread-safety: the backend may be used concurrently from every server thread; the
-// attribute-id cache is guarded by a mutex, and writes to one customer are serialised. Keep the returned shared_ptr alive until all
-// calls have completed.
+// attribute-id cache is guarded by a mutex, and writes to one customer are serialised.
+// Keep the returned shared_ptr alive until all calls have completed.
 namespace custbridge::backends {
 
 // Options for the upstream client of one BigCommerce V3 store: base_url
