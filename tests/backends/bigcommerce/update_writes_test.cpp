@@ -124,6 +124,60 @@ TEST_P(bigcommerce_writes, a_new_address_equal_to_a_removed_one_keeps_it) {
   EXPECT_EQ(h.platform_addresses(pid(c.id)), (std::map<std::string, std::string>{{"1 Same St", "Reno"}}));
 }
 
+TEST_P(bigcommerce_writes, a_kept_address_takes_the_content_of_a_removed_one_after_it_goes) {
+  auto in = ada("swap@example.com");
+  in.addresses = {address("1 Old St", "Reno"), address("2 Wanted St", "Reno")};
+  const auto c = create(in);
+  ASSERT_EQ(c.addresses.size(), 2u);
+  // Keep the first with the second's content; the second goes.
+  domain::customer_patch p;
+  auto changed = keep(c.addresses[0].id);
+  changed.address1.set("2 Wanted St");
+  p.addresses = std::vector{changed};
+  auto r = update(c.id, p);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->addresses.size(), 1u);
+  EXPECT_EQ(r->addresses[0].id, c.addresses[0].id);
+  EXPECT_EQ(r->addresses[0].address1, "2 Wanted St");
+  EXPECT_EQ(h.platform_addresses(pid(c.id)), (std::map<std::string, std::string>{{"2 Wanted St", "Reno"}}));
+}
+
+TEST_P(bigcommerce_writes, a_failure_after_the_removal_creates_the_removed_address_again) {
+  auto in = ada("again@example.com");
+  in.addresses = {address("1 Old St", "Reno"), address("2 Wanted St", "Reno")};
+  in.addresses[1].is_default = true;
+  const auto c = create(in);
+  ASSERT_EQ(c.addresses.size(), 2u);
+  const auto before = h.platform_addresses(pid(c.id));
+  domain::customer_patch p;
+  auto changed = keep(c.addresses[0].id);
+  changed.address1.set("2 Wanted St");
+  p.addresses = std::vector{changed};
+  // The modification, due after the removal, fails on every attempt.
+  const auto first = std::to_string(*platform_address_id(h.store_of(version), c.addresses[0].id));
+  set_faults(version == "v2" ? R"({"fail_method":"PUT","fail_path":"/addresses/)" + first + R"(","fail_times":20,"error_statuses":[500]})"
+                             : R"({"fail_method":"PUT","fail_path":"/v3/customers/addresses","fail_times":20,"error_statuses":[500]})");
+  auto r = update(c.id, p);
+  ASSERT_EQ(h.admin("DELETE", "faults").status, 200);
+  ASSERT_FALSE(r);
+  const auto& m = r.error().message;
+  // The stored default names the removed address: stale, it already reads as the first
+  // remaining one, so it was not rewritten.
+  EXPECT_NE(m.find("modifying addresses[0] failed"), std::string::npos) << m;
+  EXPECT_NE(m.find("Applied before: the customer's fields updated; 1 address removed."), std::string::npos) << m;
+  EXPECT_NE(m.find("1 address removed, created again with a new id; the default address restored"), std::string::npos) << m;
+  EXPECT_EQ(m.find("Not rolled back"), std::string::npos) << m;
+  // The same content as before; the re-created address is the default again.
+  EXPECT_EQ(h.platform_addresses(pid(c.id)), before);
+  auto got = h.run(h.backend(version).get(h.rc(version), c.id));
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->addresses.size(), 2u);
+  EXPECT_EQ(got->addresses[0].id, c.addresses[0].id);
+  EXPECT_NE(got->addresses[1].id, c.addresses[1].id);
+  EXPECT_EQ(got->addresses[1].address1, "2 Wanted St");
+  EXPECT_EQ(got->default_address_id, got->addresses[1].id);
+}
+
 TEST_P(bigcommerce_writes, under_injected_faults_a_failed_update_never_leaves_fewer_addresses) {
   auto in = ada("faults@example.com");
   in.addresses = {address("1 Base St", "Tulsa"), address("2 Base St", "Tulsa")};
