@@ -54,6 +54,14 @@ std::optional<std::string> merge_fault_json(std::string_view json, fault_config&
       ok = v.IsInt() && v.GetInt() > 0;
       if (ok) c.storm_length = v.GetInt();
       else err = "storm_length must be a positive integer";
+    } else if (key == "fail_method" || key == "fail_path") {
+      ok = v.IsString();
+      if (ok) (key == "fail_method" ? c.fail_method : c.fail_path) = v.GetString();
+      else err = std::string(key) + " must be a string";
+    } else if (key == "fail_times") {
+      ok = v.IsInt() && v.GetInt() >= 0;
+      if (ok) c.fail_times = v.GetInt();
+      else err = "fail_times must be a non-negative integer";
     } else if (key == "seed") {
       ok = v.IsUint64();
       if (ok) c.seed = v.GetUint64();
@@ -96,17 +104,30 @@ std::string fault_json(const fault_config& c) {
   w.Key("trickle_rate"); w.Double(c.trickle_rate);
   w.Key("trickle_ms"); w.Int64(c.trickle_interval.count());
   w.Key("seed"); w.Uint64(c.seed);
+  w.Key("fail_method"); w.String(c.fail_method.c_str());
+  w.Key("fail_path"); w.String(c.fail_path.c_str());
+  w.Key("fail_times"); w.Int(c.fail_times);
   w.EndObject();
   return sb.GetString();
 }
 
-fault_injector::fault_injector(fault_config c) : config_(std::move(c)), rng_(config_.seed) {}
+fault_injector::fault_injector(fault_config c)
+    : config_(std::move(c)), rng_(config_.seed), targeted_left_(config_.fail_times) {}
 
 void fault_injector::configure(fault_config c) {
   std::lock_guard lock(mutex_);
   config_ = std::move(c);
   rng_.seed(config_.seed);
   storm_left_ = 0;
+  targeted_left_ = config_.fail_times;
+}
+
+std::optional<int> fault_injector::targeted(std::string_view method, std::string_view target) {
+  std::lock_guard lock(mutex_);
+  if (targeted_left_ <= 0 || method != config_.fail_method || target.find(config_.fail_path) == std::string_view::npos)
+    return std::nullopt;
+  --targeted_left_;
+  return config_.error_statuses.empty() ? 500 : config_.error_statuses.front();
 }
 
 fault_config fault_injector::config() const {

@@ -25,6 +25,12 @@ struct fault_config {
   double trickle_rate = 0;    // response sent in small pieces, trickle_interval apart
   std::chrono::milliseconds trickle_interval{50};
   std::uint64_t seed = 1;
+  // A targeted failure: the next `fail_times` requests whose method is `fail_method` and
+  // whose target contains `fail_path` are answered with error_statuses[0]. Draws nothing
+  // from the generator.
+  std::string fail_method;
+  std::string fail_path;
+  int fail_times = 0;
 
   bool any() const {
     return latency.count() || jitter.count() || error_rate > 0 || storm_rate > 0 || truncate_rate > 0 ||
@@ -34,7 +40,7 @@ struct fault_config {
 
 // Parses a JSON object with any of the keys latency_ms, jitter_ms, error_rate,
 // error_statuses, storm_rate, storm_length, truncate_rate, malformed_rate, reset_rate,
-// trickle_rate, trickle_ms, seed
+// trickle_rate, trickle_ms, seed, fail_method, fail_path, fail_times
 // over `base`. Unknown keys and wrong types are errors; returns the message.
 std::optional<std::string> merge_fault_json(std::string_view json, fault_config& base);
 std::string fault_json(const fault_config& c);
@@ -57,12 +63,15 @@ class fault_injector {
   void configure(fault_config c);  // also reseeds
   fault_config config() const;
   fault_plan next();
+  // The status for this request if it is one of the targeted failures (counted down).
+  std::optional<int> targeted(std::string_view method, std::string_view target);
 
  private:
   mutable std::mutex mutex_;
   fault_config config_;
   std::mt19937_64 rng_;
   int storm_left_ = 0;
+  int targeted_left_ = 0;
 };
 
 // Applies a body fault to a JSON body.

@@ -92,7 +92,11 @@ boost::asio::awaitable<http::response> serve(std::shared_ptr<frontend> fe, http:
   auto& p = *fe->platform_;
   const auto route = p.route_label(req);
   std::string method = req.method, target = req.target, request_id(req.header("x-request-id"));
-  const auto plan = fe->faults_.next();
+  auto plan = fe->faults_.next();
+  if (auto status = fe->faults_.targeted(method, target)) {
+    plan.rate_limited = false;
+    plan.error_status = status;
+  }
   http::response res;
   if (plan.rate_limited || plan.error_status) {
     co_await sleep_for(plan.delay);

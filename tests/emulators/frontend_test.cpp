@@ -57,6 +57,18 @@ TEST(Faults, ErrorsUseThePlatformsOwnShape) {
   EXPECT_TRUE(parse_body(v2.body).IsArray());
 }
 
+TEST(Faults, TargetedFailuresHitOnlyMatchingRequestsAndCountDown) {
+  fault_config f;
+  ASSERT_FALSE(merge_fault_json(R"({"fail_method":"DELETE","fail_path":"/v3/customers/addresses","fail_times":2,"error_statuses":[502]})", f));
+  EXPECT_TRUE(merge_fault_json(R"({"fail_times":-1})", f)) << "a negative count is refused";
+  auto fe = bigcommerce_frontend(0, f);
+  EXPECT_EQ(call(fe, make_request("GET", "/stores/emu00001/v3/customers/addresses", bc_auth())).status, 200);
+  EXPECT_EQ(call(fe, make_request("DELETE", "/stores/emu00001/v3/customers?id:in=1", bc_auth())).status, 204);
+  EXPECT_EQ(call(fe, make_request("DELETE", "/stores/emu00001/v3/customers/addresses?id:in=1", bc_auth())).status, 502);
+  EXPECT_EQ(call(fe, make_request("DELETE", "/stores/emu00001/v3/customers/addresses?id:in=2", bc_auth())).status, 502);
+  EXPECT_EQ(call(fe, make_request("DELETE", "/stores/emu00001/v3/customers/addresses?id:in=3", bc_auth())).status, 204);
+}
+
 TEST(Faults, SameSeedSameFaultsDifferentSeedDifferentFaults) {
   fault_config f;
   f.error_rate = 0.3;

@@ -18,6 +18,10 @@
 #include <unordered_map>
 
 #include "common/timestamp.hpp"
+#include "gateway/backends/bigcommerce/customer_lock.hpp"
+#include "gateway/backends/bigcommerce/default_address.hpp"
+#include "gateway/backends/bigcommerce/orders.hpp"
+#include "gateway/backends/bigcommerce/update_writes.hpp"
 #include "gateway/backends/platform/id_order_feed.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/mapper.hpp"
@@ -30,8 +34,6 @@ namespace asio = boost::asio;
 using domain::error_kind;
 using rapidjson::Value;
 
-// The customer attribute that holds the canonical default address (see the header).
-constexpr std::string_view default_attribute_name = "custbridge_default_address_id";
 constexpr int address_page_size = 250;  // V2's maximum page size
 constexpr std::size_t list_concurrency = 8;
 
@@ -220,9 +222,11 @@ upstream::client_options bigcommerce_v2_client_options(const config::platform_co
 
 namespace {
 
+class v2_update_calls;
+
 class bigcommerce_v2_backend final : public customer_backend, public std::enable_shared_from_this<bigcommerce_v2_backend> {
  public:
-  explicit bigcommerce_v2_backend(std::shared_ptr<const platform_store> store) : store_(std::move(store)) {}
+  explicit bigcommerce_v2_backend(std::shared_ptr<const platform_store> store) : store_(store), attributes_(store) {}
 
   asio::awaitable<domain::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
   asio::awaitable<domain::result<domain::customer>> get(request_context rc, std::string id) override;
@@ -235,22 +239,22 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:
-  // The stored default of one customer: the attribute value's row id and its address.
-  struct stored_default {
-    std::int64_t value_id = 0;
-    std::optional<std::uint64_t> address_id;
-  };
+  friend class v2_update_calls;
+  // The raw default-address attribute value of a customer (nullopt: none stored).
+  using stored_default = std::optional<std::string>;
 
   asio::awaitable<domain::result<std::vector<domain::address>>> fetch_addresses(std::uint64_t customer_id, const call_context& ctx);
-  asio::awaitable<domain::result<std::map<std::uint64_t, stored_default>>> fetch_defaults(
+  asio::awaitable<domain::result<std::map<std::uint64_t, std::string>>> fetch_defaults(
       const std::vector<std::uint64_t>& customer_ids, const call_context& ctx);
-  asio::awaitable<domain::result<std::int64_t>> default_attribute_id(const call_context& ctx);
-  asio::awaitable<domain::result<void>> write_default(std::uint64_t customer_id, std::optional<std::uint64_t> address_id,
-                                                   std::int64_t existing_value_id, const call_context& ctx);
   asio::awaitable<domain::result<domain::customer>> load(std::uint64_t platform_id, const std::string& canonical_id,
                                                       stored_default* stored, const call_context& ctx);
   asio::awaitable<domain::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
-  void finish(domain::customer& c, const std::optional<std::uint64_t>& default_address) const;
+  asio::awaitable<domain::result<domain::customer>> update_locked(request_context rc, std::string id, std::uint64_t pid,
+                                                               domain::customer_patch patch);
+  void finish(domain::customer& c, const stored_default& stored) const;
+  // Deletes a customer whose create failed after the customer POST; the error says so.
+  asio::awaitable<domain::error> undo_create(std::string customer_id, std::uint64_t pid, std::vector<std::string> created_ids,
+                                            std::string step, domain::error cause, call_context ctx);
   // Reads the addresses (a few customers in flight) and stored defaults of `items`.
   asio::awaitable<domain::result<void>> complete(std::vector<domain::customer>& items, const call_context& ctx);
   asio::awaitable<domain::result<id_order_page>> fetch_updated(call_context ctx, std::optional<std::int64_t> since,
@@ -259,7 +263,7 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
   static asio::awaitable<void> address_worker(std::shared_ptr<bigcommerce_v2_backend> self, std::shared_ptr<address_fetch> job);
 
   std::shared_ptr<const platform_store> store_;
-  std::atomic<std::int64_t> attribute_id_{0};  // 0: not looked up yet
+  bigcommerce::attribute_directory attributes_;
 };
 
 // One address from a write's response.
@@ -293,15 +297,17 @@ asio::awaitable<domain::result<std::vector<domain::address>>> bigcommerce_v2_bac
 }
 
 // The stored defaults of these customers, by platform customer id. The attribute
+
+// The stored defaults of these customers, by platform customer id. The attribute
 // values are filtered by the attribute's name, so reads need no attribute lookup.
-asio::awaitable<domain::result<std::map<std::uint64_t, bigcommerce_v2_backend::stored_default>>>
-bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& customer_ids, const call_context& ctx) {
-  std::map<std::uint64_t, stored_default> out;
+asio::awaitable<domain::result<std::map<std::uint64_t, std::string>>> bigcommerce_v2_backend::fetch_defaults(
+    const std::vector<std::uint64_t>& customer_ids, const call_context& ctx) {
+  std::map<std::uint64_t, std::string> out;
   if (customer_ids.empty()) co_return out;
   std::string ids;
   for (auto id : customer_ids) ids += (ids.empty() ? "" : ",") + std::to_string(id);
   auto r = co_await call(*store_,
-                         request("GET", "/v3/customers/attribute-values?name=" + encode(default_attribute_name) +
+                         request("GET", "/v3/customers/attribute-values?name=" + encode(bigcommerce::default_attribute_name) +
                                             "&customer_id:in=" + ids + "&limit=250"),
                          ctx);
   if (!r) co_return r.error();
@@ -309,77 +315,28 @@ bigcommerce_v2_backend::fetch_defaults(const std::vector<std::uint64_t>& custome
   if (!doc) co_return doc.error();
   if (!doc->IsObject() || !doc->HasMember("data") || !(*doc)["data"].IsArray())
     co_return unreadable(*store_, *r, "attribute values that are not {data:[...]}");
+  // Two attributes of that name (two gateways racing to create it): the oldest wins, as in V3.
+  std::map<std::uint64_t, std::uint64_t> attribute_of;
   for (const auto& v : (*doc)["data"].GetArray()) {
-    if (!v.IsObject() || !v.HasMember("customer_id") || !v.HasMember("id") || !v["id"].IsInt64()) continue;
+    if (!v.IsObject() || !v.HasMember("customer_id")) continue;
     auto customer = uint_of(v["customer_id"]);
-    if (!customer) continue;
-    stored_default d;
-    d.value_id = v["id"].GetInt64();
-    if (auto it = v.FindMember("attribute_value"); it != v.MemberEnd()) d.address_id = uint_of(it->value);
-    out[*customer] = d;
+    auto attribute = v.HasMember("attribute_id") ? uint_of(v["attribute_id"]) : std::nullopt;
+    auto value = v.FindMember("attribute_value");
+    if (!customer || value == v.MemberEnd() || !value->value.IsString()) continue;
+    if (auto seen = attribute_of.find(*customer); seen != attribute_of.end() && attribute && seen->second < *attribute) continue;
+    attribute_of[*customer] = attribute.value_or(0);
+    out[*customer] = std::string(value->value.GetString(), value->value.GetStringLength());
   }
   co_return out;
 }
 
-// The id of the default-address attribute, created on first use. Two gateways creating
-// it at once: the loser's create fails, and the lookup after it finds the winner's.
-asio::awaitable<domain::result<std::int64_t>> bigcommerce_v2_backend::default_attribute_id(const call_context& ctx) {
-  if (auto id = attribute_id_.load(); id != 0) co_return id;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    auto r = co_await call(*store_, request("GET", "/v3/customers/attributes?name=" + encode(default_attribute_name)), ctx);
-    if (!r) co_return r.error();
-    auto doc = parse_body(*store_, *r);
-    if (!doc) co_return doc.error();
-    if (doc->IsObject() && doc->HasMember("data") && (*doc)["data"].IsArray())
-      for (const auto& a : (*doc)["data"].GetArray())
-        if (a.IsObject() && a.HasMember("id") && a["id"].IsInt64() && a.HasMember("name") && a["name"].IsString() &&
-            std::string_view(a["name"].GetString()) == default_attribute_name) {
-          attribute_id_ = a["id"].GetInt64();
-          co_return attribute_id_.load();
-        }
-    if (attempt == 1) break;
-    auto created = co_await call(*store_,
-                                 request("POST", "/v3/customers/attributes",
-                                         R"([{"name":")" + std::string(default_attribute_name) + R"(","type":"string"}])"),
-                                 ctx);
-    if (!created && created.error().kind != error_kind::validation_error && created.error().kind != error_kind::conflict)
-      co_return created.error();
-  }
-  co_return domain::make_error(error_kind::upstream_error,
-                            "BigCommerce: could not find or create the customer attribute " + std::string(default_attribute_name));
-}
-
-asio::awaitable<domain::result<void>> bigcommerce_v2_backend::write_default(std::uint64_t customer_id,
-                                                                          std::optional<std::uint64_t> address_id,
-                                                                          std::int64_t existing_value_id, const call_context& ctx) {
-  if (!address_id) {
-    if (existing_value_id == 0) co_return domain::result<void>{};
-    auto r = co_await call(*store_, request("DELETE", "/v3/customers/attribute-values?id:in=" + std::to_string(existing_value_id)),
-                           ctx);
-    if (!r) co_return r.error();
-    co_return domain::result<void>{};
-  }
-  auto attribute = co_await default_attribute_id(ctx);
-  if (!attribute) co_return attribute.error();
-  std::string body = R"([{"attribute_id":)" + std::to_string(*attribute) + R"(,"customer_id":)" + std::to_string(customer_id) +
-                     R"(,"value":")" + std::to_string(*address_id) + "\"";
-  if (existing_value_id != 0) body += R"(,"id":)" + std::to_string(existing_value_id);
-  body += "}]";
-  auto r = co_await call(*store_, request("PUT", "/v3/customers/attribute-values", std::move(body)), ctx);
-  if (!r) co_return r.error();
-  co_return domain::result<void>{};
-}
-
 // Sets isDefault, defaultAddressId and the address timestamps (V2 addresses have none).
-void bigcommerce_v2_backend::finish(domain::customer& c, const std::optional<std::uint64_t>& default_address) const {
-  c.default_address_id.reset();
-  if (default_address) {
-    const auto id = canonical_address_id(*store_, *default_address);
-    for (const auto& a : c.addresses)
-      if (a.id == id) c.default_address_id = id;
-  }
+void bigcommerce_v2_backend::finish(domain::customer& c, const stored_default& stored) const {
+  std::sort(c.addresses.begin(), c.addresses.end(), [&](const auto& x, const auto& y) {
+    return platform_address_id(*store_, x.id) < platform_address_id(*store_, y.id);
+  });
+  bigcommerce::apply_default(*store_, c, stored);
   for (auto& a : c.addresses) {
-    a.is_default = c.default_address_id == a.id;
     a.created_at = c.created_at;
     a.updated_at = c.updated_at;
   }
@@ -404,10 +361,11 @@ asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::load(s
   if (!defaults) co_return defaults.error();
   stored_default d;
   if (auto it = defaults->find(platform_id); it != defaults->end()) d = it->second;
-  finish(*c, d.address_id);
+  finish(*c, d);
   if (stored) *stored = d;
   co_return std::move(*c);
 }
+
 
 asio::awaitable<domain::result<bool>> bigcommerce_v2_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
                                                                        const call_context& ctx) {
@@ -526,8 +484,8 @@ asio::awaitable<domain::result<void>> bigcommerce_v2_backend::complete(std::vect
     auto& fetched = *job->results[i];
     if (!fetched) co_return fetched.error();
     items[i].addresses = std::move(*fetched);
-    std::optional<std::uint64_t> d;
-    if (auto it = defaults->find(job->customer_ids[i]); it != defaults->end()) d = it->second.address_id;
+    stored_default d;
+    if (auto it = defaults->find(job->customer_ids[i]); it != defaults->end()) d = it->second;
     finish(items[i], d);
   }
   co_return domain::result<void>{};
@@ -628,51 +586,195 @@ asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::create
   if (!customer) co_return customer.error();
   const auto customer_pid = *platform_customer_id(*store_, customer->id);
 
-  // From here on the customer exists: a failure reports what was applied.
+
+  // From here on the customer exists: a failure deletes it again, so nothing is left.
   std::vector<std::string> created_ids;
-  auto partial = [&](const std::string& step, const domain::error& cause) {
-    std::string applied = "customer " + customer->id + " was created";
-    if (!created_ids.empty()) {
-      applied += " with address(es)";
-      for (const auto& a : created_ids) applied += " " + a;
-    } else {
-      applied += " without addresses";
-    }
-    auto e = domain::make_error(error_kind::upstream_error,
-                             "BigCommerce V2: create partially applied: " + applied + "; " + step + " failed: " + cause.message);
-    e.upstream_status = cause.upstream_status;
-    e.upstream_excerpt = cause.upstream_excerpt;
-    e.details = cause.details;
-    return e;
-  };
+  std::vector<std::uint64_t> pids;
   std::optional<std::uint64_t> default_pid;
   for (std::size_t i = 0; i < address_bodies.size(); ++i) {
     auto r = co_await call(*store_, request("POST", "/v2/customers/" + std::to_string(customer_pid) + "/addresses", address_bodies[i]),
                            ctx);
     auto a = written_address(*store_, r);
-    if (!a) co_return partial("creating addresses[" + std::to_string(i) + "]", a.error());
+    if (!a) co_return co_await undo_create(customer->id, customer_pid, created_ids, "creating addresses[" + std::to_string(i) + "]", a.error(), ctx);
     created_ids.push_back(a->id);
-    if (default_index == i) default_pid = platform_address_id(*store_, a->id);
+    pids.push_back(*platform_address_id(*store_, a->id));
+    if (default_index == i) default_pid = pids.back();
     customer->addresses.push_back(std::move(*a));
   }
-  if (default_pid) {
-    auto w = co_await write_default(customer_pid, default_pid, 0, ctx);
-    if (!w) co_return partial("storing the default address", w.error());
+  // No value means the first address: only "none" or a later address is written.
+  stored_default stored;
+  if (!address_bodies.empty() && bigcommerce::resolve_default(std::nullopt, pids) != default_pid) {
+    stored = bigcommerce::default_value(default_pid);
+    auto attribute = co_await attributes_.ensure_default(ctx);
+    if (!attribute) co_return co_await undo_create(customer->id, customer_pid, created_ids, "storing the default address", attribute.error(), ctx);
+    auto w = co_await bigcommerce::write_default_value(*store_, *attribute, customer_pid, *stored, ctx);
+    if (!w) {
+      attributes_.forget();
+      co_return co_await undo_create(customer->id, customer_pid, created_ids, "storing the default address", w.error(), ctx);
+    }
   }
-  std::sort(customer->addresses.begin(), customer->addresses.end(), [&](const auto& x, const auto& y) {
-    return platform_address_id(*store_, x.id) < platform_address_id(*store_, y.id);
-  });
-  finish(*customer, default_pid);
+  finish(*customer, stored);
   co_return std::move(*customer);
 }
 
+asio::awaitable<domain::error> bigcommerce_v2_backend::undo_create(std::string customer_id, std::uint64_t pid,
+                                                                 std::vector<std::string> created_ids, std::string step,
+                                                                 domain::error cause, call_context ctx) {
+  std::string applied = "customer " + customer_id + " was created";
+  if (!created_ids.empty()) {
+    applied += " with address(es)";
+    for (const auto& a : created_ids) applied += " " + a;
+  }
+  auto deleted = co_await call_raw(*store_, request("DELETE", "/v2/customers/" + std::to_string(pid)), ctx);
+  std::string undo;
+  if (deleted && (deleted->status < 400 || deleted->status == 404)) {
+    undo = "Rolled back: the customer was deleted again.";
+  } else {
+    std::string why;
+    if (deleted) why = response_to_error(*store_, *deleted).message;
+    else why = deleted.error().message;
+    undo = "Not rolled back: deleting the customer failed (" + why + ").";
+    cause.kind = error_kind::upstream_error;
+    cause.retryable = false;
+  }
+  cause.message = "BigCommerce V2: " + step + " failed: " + cause.message + ". Applied: " + applied + ". " + undo;
+  co_return cause;
+}
+
+// The V2 calls of one update: one request per address.
+class v2_update_calls final : public bigcommerce::update_calls {
+ public:
+  v2_update_calls(bigcommerce_v2_backend& backend, std::uint64_t pid, const std::string& id, const call_context& ctx,
+                  const domain::customer& next, std::string fields, std::string restore, std::optional<std::int64_t> attribute)
+      : b_(backend),
+        pid_(pid),
+        id_(id),
+        ctx_(ctx),
+        next_(next),
+        base_("/v2/customers/" + std::to_string(pid)),
+        fields_(std::move(fields)),
+        restore_(std::move(restore)),
+        attribute_(attribute) {}
+
+  domain::customer updated;  // the platform's answer to the fields write
+
+  asio::awaitable<domain::result<void>> put_fields(bool restore, bool& applied) override {
+    if (restore && restore_.empty())
+      co_return domain::make_error(error_kind::internal, "the fields read at the start cannot be mapped back");
+    const std::string& body = restore ? restore_ : fields_;
+    auto put = co_await call(*b_.store_, request("PUT", base_, body), ctx_);
+    if (!put) {
+      if (put.error().kind == error_kind::not_found) co_return not_found(id_);
+      co_return canonical_conflict(put.error());
+    }
+    applied = true;
+    if (restore) co_return domain::result<void>{};
+    auto doc = parse_body(*b_.store_, *put);
+    if (!doc) co_return doc.error();
+    auto c = read_customer(*b_.store_, *doc);
+    if (!c) co_return c.error();
+    updated = std::move(*c);
+    co_return domain::result<void>{};
+  }
+
+  asio::awaitable<bigcommerce::address_batch> modify(std::vector<domain::address> addresses) override {
+    bigcommerce::address_batch out;
+    out.done.resize(addresses.size());
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      const auto apid = platform_address_id(*b_.store_, addresses[i].id);
+      auto body = address_body(*b_.store_, addresses[i], mappers::operation::update, path(addresses[i].id, i));
+      if (!apid || !body) {
+        out.failure = body ? domain::make_error(error_kind::internal, "address without a platform id") : body.error();
+        co_return out;
+      }
+      auto r = co_await call(*b_.store_, request("PUT", base_ + "/addresses/" + std::to_string(*apid), *body), ctx_);
+      auto a = written_address(*b_.store_, r);
+      if (!a) {
+        // Taken but unreadable: counted as written, so a rollback restores it.
+        if (r) out.done[i] = addresses[i];
+        out.failure = a.error();
+        co_return out;
+      }
+      out.done[i] = std::move(*a);
+    }
+    co_return out;
+  }
+
+  asio::awaitable<bigcommerce::address_batch> create(std::vector<domain::address> addresses) override {
+    bigcommerce::address_batch out;
+    out.done.resize(addresses.size());
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      auto body = address_body(*b_.store_, addresses[i], mappers::operation::create, path(addresses[i].id, i));
+      if (!body) {
+        out.failure = body.error();
+        co_return out;
+      }
+      auto r = co_await call(*b_.store_, request("POST", base_ + "/addresses", *body), ctx_);
+      auto a = written_address(*b_.store_, r);
+      if (!a) {
+        out.failure = a.error();
+        co_return out;
+      }
+      out.done[i] = std::move(*a);
+    }
+    co_return out;
+  }
+
+  asio::awaitable<bigcommerce::address_batch> remove(std::vector<domain::address> addresses) override {
+    bigcommerce::address_batch out;
+    out.done.resize(addresses.size());
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      const auto apid = platform_address_id(*b_.store_, addresses[i].id);
+      if (!apid) continue;
+      auto r = co_await call(*b_.store_, request("DELETE", base_ + "/addresses/" + std::to_string(*apid)), ctx_);
+      if (!r && r.error().kind != error_kind::not_found) {
+        out.failure = r.error();
+        co_return out;
+      }
+      out.done[i] = addresses[i];
+    }
+    co_return out;
+  }
+
+  asio::awaitable<domain::result<void>> set_default(std::string value) override {
+    if (!attribute_) co_return domain::make_error(error_kind::internal, "the default-address attribute was not looked up");
+    auto r = co_await bigcommerce::write_default_value(*b_.store_, *attribute_, pid_, std::move(value), ctx_);
+    if (!r) b_.attributes_.forget();
+    co_return r;
+  }
+
+ private:
+  std::string path(const std::string& id, std::size_t fallback) const {
+    for (std::size_t i = 0; i < next_.addresses.size(); ++i)
+      if (next_.addresses[i].id == id) return "addresses[" + std::to_string(i) + "]";
+    return "addresses[" + std::to_string(fallback) + "]";
+  }
+
+  bigcommerce_v2_backend& b_;
+  std::uint64_t pid_;
+  const std::string& id_;
+  const call_context& ctx_;
+  const domain::customer& next_;
+  std::string base_, fields_, restore_;
+  std::optional<std::int64_t> attribute_;
+};
+
+// Writes to one customer are serialised in this process (see customer_lock.hpp), from the
+// read of its current state through the last write.
 asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::update(request_context rc, std::string id,
                                                                              domain::customer_patch patch) {
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return not_found(id);
+  auto lock = co_await bigcommerce::lock_customer(bigcommerce::customer_lock_key(*store_, *pid));
+  co_return co_await update_locked(std::move(rc), std::move(id), *pid, std::move(patch));
+}
+
+asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::update_locked(request_context rc, std::string id,
+                                                                                    std::uint64_t pid,
+                                                                                    domain::customer_patch patch) {
   const auto ctx = store_->begin(rc);
   stored_default stored;
-  auto current = co_await load(*pid, id, &stored, ctx);
+  auto current = co_await load(pid, id, &stored, ctx);
   if (!current) co_return current.error();
 
   std::vector<domain::field_error> problems;
@@ -683,136 +785,80 @@ asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::update
   if (!problems.empty()) co_return domain::validation_failed(std::move(problems));
 
   int next_new = 0;
-  auto applied_patch = domain::apply_patch(*current, patch, now_iso(), [&] { return "new:" + std::to_string(next_new++); });
-  if (!applied_patch) co_return applied_patch.error();
-  auto& outcome = *applied_patch;
-  auto& next = outcome.next;
+  auto outcome = domain::apply_patch(*current, patch, now_iso(), [&] { return "new:" + std::to_string(next_new++); });
+  if (!outcome) co_return outcome.error();
+  const auto plan = bigcommerce::plan_address_writes(*current, *outcome, [&](const domain::address& x, const domain::address& y) {
+    auto bx = address_body(*store_, x, mappers::operation::create, "");
+    auto by = address_body(*store_, y, mappers::operation::create, "");
+    return bx && by && *bx == *by;
+  });
+  const auto& next = outcome->next;
 
-  // Map every write before the first one.
-  rapidjson::Document canonical;
-  canonical_for_update(next, patch, canonical, canonical.GetAllocator());
-  canonical.RemoveMember("marketingOptIn");  // checked above: unchanged
-  canonical.RemoveMember("metadata");        // checked above: empty
-  if (canonical.MemberCount() == 0) {
-    // V2 moves date_modified on any PUT; sending the unchanged email keeps updatedAt
-    // moving on every canonical update, as on the local store.
-    canonical.AddMember("email", Value(next.email.c_str(), canonical.GetAllocator()), canonical.GetAllocator());
-  }
-  rapidjson::Document body;
-  auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::update, body, body.GetAllocator());
-  if (!report.ok()) co_return invalid_fields(report);
-  nulls_for_v2(body, mappers::operation::update, body.GetAllocator());
+  // Map every write before the first one; the fields as read are mapped too, to restore them.
+  auto fields_body = [&](const domain::customer& from, std::string& out) -> std::optional<domain::error> {
+    rapidjson::Document canonical;
+    canonical_for_update(from, patch, canonical, canonical.GetAllocator());
+    canonical.RemoveMember("marketingOptIn");  // checked above: unchanged
+    canonical.RemoveMember("metadata");        // checked above: empty
+    if (canonical.MemberCount() == 0) {
+      // V2 moves date_modified on any PUT; sending the unchanged email keeps updatedAt
+      // moving on every canonical update, as on the local store.
+      canonical.AddMember("email", Value(from.email.c_str(), canonical.GetAllocator()), canonical.GetAllocator());
+    }
+    rapidjson::Document body;
+    auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::update, body, body.GetAllocator());
+    if (!report.ok()) return invalid_fields(report);
+    nulls_for_v2(body, mappers::operation::update, body.GetAllocator());
+    out = to_json(body);
+    return std::nullopt;
+  };
+  std::string forward, restore;
+  if (auto e = fields_body(next, forward)) co_return *e;
+  if (fields_body(*current, restore)) restore.clear();
 
-  std::unordered_map<std::string, std::string> address_bodies;  // by (placeholder) address id
+  auto listed = [](const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
   for (std::size_t i = 0; i < next.addresses.size(); ++i) {
     const auto& a = next.addresses[i];
-    const bool is_new = std::find(outcome.created_address_ids.begin(), outcome.created_address_ids.end(), a.id) != outcome.created_address_ids.end();
-    const bool is_modified =
-        std::find(outcome.modified_address_ids.begin(), outcome.modified_address_ids.end(), a.id) != outcome.modified_address_ids.end();
-    if (!is_new && !is_modified) continue;
+    const bool is_new = listed(plan.create, a.id);
+    if (!is_new && !listed(plan.modify, a.id) && !listed(plan.modify_after_remove, a.id)) continue;
     auto b = address_body(*store_, a, is_new ? mappers::operation::create : mappers::operation::update,
                           "addresses[" + std::to_string(i) + "]");
-    if (!b) {
+    if (!b)
       for (auto& d : b.error().details) problems.push_back(std::move(d));
-      continue;
-    }
-    address_bodies.emplace(a.id, std::move(*b));
   }
   if (!problems.empty()) co_return domain::validation_failed(std::move(problems));
 
   if (patch.email && fold(*patch.email) != fold(current->email)) {
-    auto taken = co_await email_taken(*patch.email, *pid, ctx);
+    auto taken = co_await email_taken(*patch.email, pid, ctx);
     if (!taken) co_return taken.error();
     if (*taken) co_return duplicate_email();
   }
 
-  const std::string base = "/v2/customers/" + std::to_string(*pid);
-  auto put = co_await call(*store_, request("PUT", base, to_json(body)), ctx);
-  if (!put) {
-    if (put.error().kind == error_kind::not_found) co_return not_found(id);
-    co_return canonical_conflict(put.error());
-  }
-  auto put_doc = parse_body(*store_, *put);
-  if (!put_doc) co_return put_doc.error();
-  auto updated = read_customer(*store_, *put_doc);
-  if (!updated) co_return updated.error();
-
-  // The customer's fields are now applied: a failure reports what was.
-  std::vector<std::string> applied{"customer " + id + ": fields updated"};
-  auto partial = [&](const std::string& step, const domain::error& cause) {
-    std::string text;
-    for (const auto& s : applied) text += (text.empty() ? "" : "; ") + s;
-    auto e = domain::make_error(error_kind::upstream_error,
-                             "BigCommerce V2: update partially applied: " + text + "; " + step + " failed: " + cause.message);
-    e.upstream_status = cause.upstream_status;
-    e.upstream_excerpt = cause.upstream_excerpt;
-    e.details = cause.details;
-    return e;
-  };
-
-  std::unordered_map<std::string, domain::address> written;  // by the id in `next`
-  for (const auto& aid : outcome.modified_address_ids) {
-    const auto apid = *platform_address_id(*store_, aid);
-    auto r = co_await call(*store_, request("PUT", base + "/addresses/" + std::to_string(apid), address_bodies.at(aid)), ctx);
-    auto a = written_address(*store_, r);
-    if (!a) co_return partial("modifying address " + aid, a.error());
-    applied.push_back("address " + aid + " modified");
-    written.emplace(aid, std::move(*a));
-  }
-  for (const auto& placeholder : outcome.created_address_ids) {
-    const auto index = std::find_if(next.addresses.begin(), next.addresses.end(), [&](const auto& a) { return a.id == placeholder; }) -
-                       next.addresses.begin();
-    auto r = co_await call(*store_, request("POST", base + "/addresses", address_bodies.at(placeholder)), ctx);
-    auto a = written_address(*store_, r);
-    if (!a) co_return partial("creating addresses[" + std::to_string(index) + "]", a.error());
-    applied.push_back("address " + a->id + " created (addresses[" + std::to_string(index) + "])");
-    written.emplace(placeholder, std::move(*a));
-  }
-  for (const auto& aid : outcome.removed_address_ids) {
-    const auto apid = *platform_address_id(*store_, aid);
-    auto r = co_await call(*store_, request("DELETE", base + "/addresses/" + std::to_string(apid)), ctx);
-    if (!r && r.error().kind != error_kind::not_found) co_return partial("removing address " + aid, r.error());
-    applied.push_back("address " + aid + " removed");
+  // Only an update of the addresses or the default can change the default.
+  std::optional<std::int64_t> attribute;
+  if (!next.addresses.empty() && (patch.addresses || patch.default_address_id.present)) {
+    auto a = co_await attributes_.ensure_default(ctx);
+    if (!a) co_return a.error();
+    attribute = *a;
   }
 
-  // The default, as a platform address id (a new address's id is known only now).
-  std::optional<std::uint64_t> default_pid;
-  if (next.default_address_id) {
-    if (auto it = written.find(*next.default_address_id); it != written.end())
-      default_pid = platform_address_id(*store_, it->second.id);
-    else
-      default_pid = platform_address_id(*store_, *next.default_address_id);
-  }
-  // Written only when the stored value differs (a stale value naming a deleted address is cleared).
-  if (default_pid ? stored.address_id != default_pid : stored.value_id != 0) {
-    auto w = co_await write_default(*pid, default_pid, stored.value_id, ctx);
-    if (!w) co_return partial("storing the default address", w.error());
-  }
-
-  domain::customer result = std::move(*updated);
-  for (const auto& a : next.addresses) {
-    if (auto it = written.find(a.id); it != written.end())
-      result.addresses.push_back(it->second);
-    else
-      result.addresses.push_back(a);
-  }
-  std::sort(result.addresses.begin(), result.addresses.end(), [&](const auto& x, const auto& y) {
-    return platform_address_id(*store_, x.id) < platform_address_id(*store_, y.id);
-  });
-  finish(result, default_pid);
+  v2_update_calls calls(*this, pid, id, ctx, next, std::move(forward), std::move(restore), attribute);
+  auto written = co_await bigcommerce::write_update(calls, *store_, id, *current, next, plan, stored);
+  if (!written) co_return written.error();
+  auto result = bigcommerce::updated_customer(*store_, std::move(calls.updated), next, *written);
+  finish(result, written->stored_default);
   co_return result;
 }
 
 asio::awaitable<domain::result<void>> bigcommerce_v2_backend::remove(request_context rc, std::string id) {
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return not_found(id);
+  auto lock = co_await bigcommerce::lock_customer(bigcommerce::customer_lock_key(*store_, *pid));
   const auto ctx = store_->begin(rc);
   // BigCommerce lets a customer with orders be deleted; the canonical API does not.
-  auto orders = co_await call(*store_, request("GET", "/v2/orders?customer_id=" + std::to_string(*pid) + "&limit=1"), ctx);
+  auto orders = co_await bigcommerce::has_orders(*store_, *pid, ctx);
   if (!orders) co_return orders.error();
-  auto list = parse_list(*store_, *orders);
-  if (!list) co_return list.error();
-  if (list->Size() > 0) co_return domain::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
+  if (*orders) co_return domain::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
   auto r = co_await call_raw(*store_, request("DELETE", "/v2/customers/" + std::to_string(*pid)), ctx);
   if (!r) co_return r.error();
   if (r->status == 404) co_return not_found(id);

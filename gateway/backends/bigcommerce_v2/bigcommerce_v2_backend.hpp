@@ -16,17 +16,19 @@
 //    fetches them with at most 8 customers in flight). Their order is the platform's (by
 //    address id, i.e. creation order); V2 addresses carry no timestamps, so an address's
 //    createdAt/updatedAt are its customer's. Empty optional address strings read as null.
-//  - Replace-all updates go through domain::apply_patch; the diff is realised with one
-//    PUT per modified, one POST per new and one DELETE per removed address. Once any
-//    write has been applied, a failing step answers 502 UPSTREAM_ERROR whose message
-//    lists what was applied (customer id, address ids) and which step failed.
-//  - defaultAddressId: V2 has no default flag. The default is kept in a BigCommerce
-//    customer attribute named "custbridge_default_address_id" (type string, value = the
-//    platform address id), through the V3 attribute endpoints of the same store and
-//    token (the store_v2_customers scope covers them). The attribute is created on the
-//    first write that needs it. A stored value naming an address that no longer exists
-//    reads as no default. As on the local store, a create sets a default only for an
-//    address flagged isDefault.
+//  - Replace-all updates go through domain::apply_patch and bigcommerce::write_update,
+//    under the customer's write lock: PUT the customer, one PUT per modified, one POST
+//    per new address, the default value, then one DELETE per removed address. A step
+//    failing part-way undoes the earlier ones; the error says what was applied and
+//    rolled back (see bigcommerce/update_writes.hpp). A create failing after the
+//    customer POST deletes the customer again.
+//  - defaultAddressId: V2 has no default flag. The default is kept in the BigCommerce
+//    customer attribute "custbridge_default_address_id" through the V3 attribute
+//    endpoints of the same store and token (the store_v2_customers scope covers them),
+//    with the one meaning both BigCommerce adapters share (bigcommerce/default_address.hpp):
+//    the platform address id, "none" for explicitly none, and no value or a stale one
+//    for the first address in platform id order. As on the local store, a create sets a
+//    default only for an address flagged isDefault.
 //  - marketingOptIn: read from V2's accepts_marketing, which V2 does not let clients
 //    write. A create with marketingOptIn true, or an update that changes it, is a
 //    400 VALIDATION_ERROR on field "marketingOptIn"; writing the current value is a no-op.
@@ -35,8 +37,8 @@
 //    or an update that sets one, is 400 VALIDATION_ERROR on "name".
 //  - Duplicate email: pre-checked with the V2 `email` filter and an exact
 //    case-insensitive comparison: 409 "Customer with this email already exists".
-//  - Delete: GET /v2/orders?customer_id=&limit=1 first; any order gives 409 "Cannot
-//    delete customer with existing orders".
+//  - Delete: bigcommerce::has_orders first; any order gives 409 "Cannot delete
+//    customer with existing orders".
 //  - List: V2 has no sort and returns customers by id ascending, which is creation order
 //    because V2's date_created is read-only and set at creation. sortBy=createdAt (the
 //    default) is served as id order, descending windows computed from /v2/customers/count.

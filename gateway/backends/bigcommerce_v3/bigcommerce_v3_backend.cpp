@@ -9,10 +9,13 @@
 #include <charconv>
 #include <climits>
 #include <map>
-#include <mutex>
 #include <set>
 
 #include "common/timestamp.hpp"
+#include "gateway/backends/bigcommerce/customer_lock.hpp"
+#include "gateway/backends/bigcommerce/default_address.hpp"
+#include "gateway/backends/bigcommerce/orders.hpp"
+#include "gateway/backends/bigcommerce/update_writes.hpp"
 #include "gateway/backends/platform/time_order_feed.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/errors.hpp"
@@ -26,13 +29,9 @@ using domain::error_kind;
 using boost::asio::awaitable;
 using rapidjson::Value;
 using params = std::vector<std::pair<std::string, std::string>>;
+using attribute_ids = bigcommerce::attribute_directory::ids;
 
-constexpr std::string_view default_attribute_name = "custbridge_default_address_id";
-constexpr std::string_view no_default = "none";
 constexpr std::string_view placeholder_prefix = "new:";
-// Re-read the attribute list this long after finding no default-address attribute, so a
-// store where another gateway instance created it is noticed.
-constexpr auto absent_attribute_ttl = std::chrono::seconds(30);
 // BigCommerce's page size limit ([FILT]); email lookups fit one page.
 constexpr int max_page = 250;
 
@@ -135,19 +134,6 @@ void replace_nulls(Value& obj, bool clear, json_allocator& alloc) {
   }
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
-}
-
-std::string plural(std::size_t n, std::string_view what) {
-  return std::to_string(n) + " " + std::string(what) + (n == 1 ? "" : "es");
-}
-
 domain::error customer_not_found(const std::string& id) {
   return domain::make_error(error_kind::not_found, "Customer '" + id + "' not found");
 }
@@ -188,14 +174,37 @@ struct loaded_customer {
   std::optional<std::string> stored_default;
 };
 
-struct attribute_ids {
-  std::optional<std::int64_t> default_attribute;
-  mappers::custom_field_binding binding;
-};
+// The fields BigCommerce V3 requires of an address it is sent (address_Post; a PUT that
+// sends them must not send them empty either), checked before the first write so a
+// request the platform would refuse changes nothing. state_or_province and postal_code
+// are required keys too, but may be empty (minLength 0): they are always sent.
+void check_required(const domain::address& a, std::size_t index, std::vector<domain::field_error>& problems) {
+  auto need = [&](bool ok, std::string_view field, std::string_view platform_field) {
+    if (!ok)
+      problems.push_back({address_path(index, field), "is required: BigCommerce V3 needs " + std::string(platform_field) +
+                                                          " on every address"});
+  };
+  need(a.first_name && !a.first_name->empty(), "firstName", "first_name");
+  need(a.last_name && !a.last_name->empty(), "lastName", "last_name");
+  need(!a.address1.empty(), "address1", "address1");
+  need(!a.city.empty(), "city", "city");
+  need(a.country.size() == 2, "country", "country_code");
+}
+
+domain::result<void> check_distinct(const std::vector<std::string>& keys) {
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (keys[i] == keys[j])
+        return domain::validation_failed({{address_path(i, ""), "duplicates addresses[" + std::to_string(j) +
+                                                                 "]; BigCommerce keeps only one of identical addresses"}});
+  return {};
+}
+
+class v3_update_calls;
 
 class bigcommerce_v3_backend final : public customer_backend {
  public:
-  explicit bigcommerce_v3_backend(std::shared_ptr<const platform_store> store) : store_(std::move(store)) {}
+  explicit bigcommerce_v3_backend(std::shared_ptr<const platform_store> store) : store_(store), attributes_(store) {}
 
   awaitable<domain::result<domain::customer_page>> list(request_context rc, domain::list_query query) override;
   awaitable<domain::result<domain::customer>> get(request_context rc, std::string id) override;
@@ -208,6 +217,7 @@ class bigcommerce_v3_backend final : public customer_backend {
   bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
 
  private:
+  friend class v3_update_calls;
   struct page_result {
     std::vector<domain::customer> items;
     std::int64_t total = 0;
@@ -220,30 +230,26 @@ class bigcommerce_v3_backend final : public customer_backend {
                                                                const call_context& ctx);
   awaitable<domain::result<rapidjson::Document>> send_json(std::string method, std::string target, std::string body,
                                                         const call_context& ctx);
-  awaitable<domain::result<attribute_ids>> attributes(const call_context& ctx, bool refresh);
-  awaitable<domain::result<std::int64_t>> ensure_default_attribute(const call_context& ctx);
   awaitable<domain::result<page_result>> fetch_page(params ps, const call_context& ctx);
   awaitable<domain::result<time_order_page>> fetch_modified(call_context ctx, std::optional<std::int64_t> since, int page,
                                                           int per_page);
   awaitable<domain::result<std::optional<loaded_customer>>> fetch(std::uint64_t platform_id, const call_context& ctx);
   awaitable<domain::result<bool>> email_taken(std::string email, std::optional<std::uint64_t> except, const call_context& ctx);
+  awaitable<domain::result<domain::customer>> update_locked(request_context rc, std::string id, std::uint64_t pid,
+                                                         domain::customer_patch patch);
 
-  // After a failed attribute write (the attribute may have been deleted on the platform).
-  void forget_attributes() {
-    std::lock_guard lock(mutex_);
-    attributes_.reset();
-  }
   domain::result<loaded_customer> read_customer(const Value& platform, const attribute_ids& ids) const;
   domain::result<domain::address> read_address(const Value& platform) const;
-  void resolve_default(domain::customer& c, const std::optional<std::string>& stored) const;
+  // The platform body of one address: for a create (with customer_id, state_or_province
+  // and postal_code always present) or an update in place (with its id). `index` names
+  // the address in errors.
+  domain::result<void> address_body(const domain::address& a, bool create, std::uint64_t customer_pid, std::size_t index,
+                                    Value& out, json_allocator& alloc) const;
   domain::error address_call_error(const upstream::upstream_response& response,
                                     const std::vector<std::size_t>& batch_to_index) const;
 
   std::shared_ptr<const platform_store> store_;
-
-  std::mutex mutex_;
-  std::optional<attribute_ids> attributes_;
-  upstream::client::clock::time_point attributes_read_at_{};
+  bigcommerce::attribute_directory attributes_;
 };
 
 awaitable<domain::result<upstream::upstream_response>> bigcommerce_v3_backend::send(std::string method, std::string target,
@@ -273,57 +279,6 @@ awaitable<domain::result<rapidjson::Document>> bigcommerce_v3_backend::send_json
   // Address writes that only hit duplicates answer 200 with {} or even nothing.
   if (r->body.empty()) co_return rapidjson::Document(rapidjson::kObjectType);
   co_return parse_body(*store_, *r);
-}
-
-// The store's attribute ids by name: the default-address attribute and the custom fields
-// the mapping declares. Cached; a missing default attribute is looked up again after a while.
-awaitable<domain::result<attribute_ids>> bigcommerce_v3_backend::attributes(const call_context& ctx, bool refresh) {
-  const auto now = upstream::client::clock::now();
-  {
-    std::lock_guard lock(mutex_);
-    if (attributes_ && !refresh &&
-        (attributes_->default_attribute || now - attributes_read_at_ < absent_attribute_ttl))
-      co_return *attributes_;
-  }
-  auto body = co_await send_json("GET", "/v3/customers/attributes?limit=250", "", ctx);
-  if (!body) co_return body.error();
-  attribute_ids ids;
-  std::vector<std::pair<std::string, std::int64_t>> by_name;
-  if (const auto* data = data_array(*body)) {
-    for (const auto& a : data->GetArray()) {
-      auto id = member_id(a);
-      auto name = a.IsObject() ? a.FindMember("name") : Value::ConstMemberIterator();
-      if (!id || name == a.MemberEnd() || !name->value.IsString()) continue;
-      std::string n(name->value.GetString(), name->value.GetStringLength());
-      const auto sid = static_cast<std::int64_t>(*id);
-      // Two gateways racing to create it could leave two; the oldest wins everywhere.
-      if (n == default_attribute_name && (!ids.default_attribute || sid < *ids.default_attribute))
-        ids.default_attribute = sid;
-      by_name.emplace_back(std::move(n), sid);
-    }
-  }
-  ids.binding = mappers::bind_custom_fields(*store_->plan, by_name);
-  std::lock_guard lock(mutex_);
-  attributes_ = ids;
-  attributes_read_at_ = now;
-  co_return ids;
-}
-
-awaitable<domain::result<std::int64_t>> bigcommerce_v3_backend::ensure_default_attribute(const call_context& ctx) {
-  auto ids = co_await attributes(ctx, false);
-  if (!ids) co_return ids.error();
-  if (!ids->default_attribute) ids = co_await attributes(ctx, true);
-  if (!ids) co_return ids.error();
-  if (ids->default_attribute) co_return *ids->default_attribute;
-  const std::string body = R"([{"name":")" + std::string(default_attribute_name) + R"(","type":"string"}])";
-  auto created = co_await send("POST", "/v3/customers/attributes", body, ctx);
-  // On failure (another gateway created it meanwhile: 422 already exists) read the list again.
-  ids = co_await attributes(ctx, true);
-  if (!ids) co_return ids.error();
-  if (ids->default_attribute) co_return *ids->default_attribute;
-  if (!created) co_return created.error();
-  co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " did not keep the customer attribute " +
-                                                            std::string(default_attribute_name));
 }
 
 domain::result<domain::address> bigcommerce_v3_backend::read_address(const Value& platform) const {
@@ -361,31 +316,13 @@ domain::result<loaded_customer> bigcommerce_v3_backend::read_customer(const Valu
       }
     }
   }
-  resolve_default(out.customer, out.stored_default);
+  bigcommerce::apply_default(*store_, out.customer, out.stored_default);
   return out;
-}
-
-void bigcommerce_v3_backend::resolve_default(domain::customer& c, const std::optional<std::string>& stored) const {
-  c.default_address_id.reset();
-  if (stored && *stored == no_default) {
-    // Explicitly none.
-  } else {
-    if (stored)
-      if (auto n = decimal(*stored)) {
-        const auto id = canonical_address_id(*store_, *n);
-        for (const auto& a : c.addresses)
-          if (a.id == id) c.default_address_id = id;
-      }
-    // Nothing recorded (or the recorded address is gone): the first address, as the
-    // local store moves the default to the first remaining address.
-    if (!c.default_address_id && !c.addresses.empty()) c.default_address_id = c.addresses.front().id;
-  }
-  for (auto& a : c.addresses) a.is_default = c.default_address_id == a.id;
 }
 
 awaitable<domain::result<bigcommerce_v3_backend::page_result>> bigcommerce_v3_backend::fetch_page(params ps,
                                                                                                const call_context& ctx) {
-  auto ids = co_await attributes(ctx, false);
+  auto ids = co_await attributes_.get(ctx);
   if (!ids) co_return ids.error();
   auto body = co_await send_json("GET", with_query("/v3/customers", ps), "", ctx);
   if (!body) co_return body.error();
@@ -407,7 +344,7 @@ awaitable<domain::result<bigcommerce_v3_backend::page_result>> bigcommerce_v3_ba
 
 awaitable<domain::result<std::optional<loaded_customer>>> bigcommerce_v3_backend::fetch(std::uint64_t platform_id,
                                                                                     const call_context& ctx) {
-  auto ids = co_await attributes(ctx, false);
+  auto ids = co_await attributes_.get(ctx);
   if (!ids) co_return ids.error();
   // V3 has no GET /customers/{id}: filter the list by id.
   auto body = co_await send_json(
@@ -540,29 +477,19 @@ awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::get(request_
 
 // ---- create
 
-// Platform bodies of a list of addresses, refusing two with the same BigCommerce identity.
-struct address_bodies {
-  rapidjson::Document doc;
-  std::vector<Value> items;  // allocated from doc
-  std::vector<std::string> keys;
-};
-
-domain::result<void> check_distinct(const std::vector<std::string>& keys) {
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (keys[i] == keys[j])
-        return domain::validation_failed({{address_path(i, ""), "duplicates addresses[" + std::to_string(j) +
-                                                                 "]; BigCommerce keeps only one of identical addresses"}});
-  return {};
-}
-
+// The customer just created is deleted again when a later step of its create fails, so
+// a failed create leaves nothing behind.
 awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::create(request_context rc, domain::customer_create input) {
   const auto ctx = store_->begin(rc);
+  std::vector<domain::field_error> problems;
+  for (std::size_t i = 0; i < input.addresses.size(); ++i) check_required(address_from_input(input.addresses[i]), i, problems);
+  if (!problems.empty()) co_return domain::validation_failed(std::move(problems));
+
   rapidjson::Document doc;
   auto& alloc = doc.GetAllocator();
   Value canonical;
   canonical_for_create(input, canonical, alloc);
-  auto ids = co_await attributes(ctx, false);
+  auto ids = co_await attributes_.get(ctx);
   if (!ids) co_return ids.error();
   Value body;
   auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::create, body, alloc, &ids->binding);
@@ -587,24 +514,26 @@ awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::create(reque
   if (!taken) co_return taken.error();
   if (*taken) co_return duplicate_email();
 
+  // No value means the first address, so only "none" and a later address need writing.
   std::optional<std::int64_t> default_attribute;
-  if (!input.addresses.empty()) {
-    auto attribute = co_await ensure_default_attribute(ctx);
+  if (!input.addresses.empty() && (!default_index || *default_index > 0)) {
+    auto attribute = co_await attributes_.ensure_default(ctx);
     if (!attribute) co_return attribute.error();
     default_attribute = *attribute;
-    if (!default_index) {
-      // "No default" is recorded in the same request, so the create stays one call.
-      auto m = item.FindMember("attributes");
-      if (m == item.MemberEnd()) {
-        item.AddMember("attributes", Value(rapidjson::kArrayType), alloc);
-        m = item.FindMember("attributes");
-      }
-      Value v(rapidjson::kObjectType);
-      v.AddMember("attribute_id", *default_attribute, alloc);
-      v.AddMember("attribute_value", Value(no_default.data(), static_cast<rapidjson::SizeType>(no_default.size()), alloc),
-                  alloc);
-      m->value.PushBack(v, alloc);
+  }
+  if (!input.addresses.empty() && !default_index) {
+    // "No default" goes in the same request, so the create stays one call.
+    auto m = item.FindMember("attributes");
+    if (m == item.MemberEnd()) {
+      item.AddMember("attributes", Value(rapidjson::kArrayType), alloc);
+      m = item.FindMember("attributes");
     }
+    Value v(rapidjson::kObjectType);
+    v.AddMember("attribute_id", *default_attribute, alloc);
+    v.AddMember("attribute_value", Value(bigcommerce::no_default_value.data(),
+                                         static_cast<rapidjson::SizeType>(bigcommerce::no_default_value.size()), alloc),
+                alloc);
+    m->value.PushBack(v, alloc);
   }
 
   auto created = co_await send_json("POST", "/v3/customers", serialize(body), ctx);
@@ -613,41 +542,103 @@ awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::create(reque
   if (!data || data->Empty())
     co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " answered a create without the customer");
   const Value& platform = (*data)[0];
-  auto fresh_ids = co_await attributes(ctx, false);
+  auto fresh_ids = co_await attributes_.get(ctx);
   if (!fresh_ids) co_return fresh_ids.error();
   auto c = read_customer(platform, *fresh_ids);
   if (!c) co_return c.error();
   if (!default_index) co_return std::move(c->customer);
 
-  // Find the platform id of the default address by content, then record it.
+  // The default address's platform id, found by content.
   std::optional<std::uint64_t> default_pid;
   if (auto a = platform.FindMember("addresses"); a != platform.MemberEnd() && a->value.IsArray()) {
     for (const auto& x : a->value.GetArray())
       if (address_key(x) == keys[*default_index]) default_pid = member_id(x);
-    if (!default_pid && a->value.Size() == keys.size()) default_pid = member_id(a->value[static_cast<rapidjson::SizeType>(*default_index)]);
+    if (!default_pid && a->value.Size() == keys.size())
+      default_pid = member_id(a->value[static_cast<rapidjson::SizeType>(*default_index)]);
   }
   const auto customer_pid = member_id(platform);
-  if (!default_pid || !customer_pid)
-    co_return domain::make_error(error_kind::upstream_error, "BigCommerce created customer '" + c->customer.id +
-                                                              "' but did not return its addresses, so its default address "
-                                                              "was not recorded");
-  const std::string value_body = "[{\"attribute_id\":" + std::to_string(*default_attribute) +
-                                 ",\"customer_id\":" + std::to_string(*customer_pid) + ",\"value\":\"" +
-                                 std::to_string(*default_pid) + "\"}]";
-  auto recorded = co_await send("PUT", "/v3/customers/attribute-values", value_body, ctx);
-  if (!recorded) {
-    forget_attributes();
-    auto e = recorded.error();
-    e.kind = error_kind::upstream_error;
-    e.message = "BigCommerce created customer '" + c->customer.id +
-                "', but recording its default address failed: " + e.message;
-    co_return e;
+  if (customer_pid && default_pid &&
+      bigcommerce::resolve_default(std::nullopt, [&] {
+        std::vector<std::uint64_t> pids;
+        for (const auto& a : c->customer.addresses)
+          if (auto n = platform_address_id(*store_, a.id)) pids.push_back(*n);
+        return pids;
+      }()) == default_pid)
+    co_return std::move(c->customer);  // the first address: nothing to record
+
+  std::optional<domain::error> failure;
+  if (!customer_pid || !default_pid) {
+    failure = domain::make_error(error_kind::upstream_error, store_->platform_name + " did not return the new addresses");
+  } else {
+    if (!default_attribute) {
+      auto attribute = co_await attributes_.ensure_default(ctx);
+      if (attribute) default_attribute = *attribute;
+      else failure = attribute.error();
+    }
+    if (default_attribute) {
+      auto recorded = co_await bigcommerce::write_default_value(*store_, *default_attribute, *customer_pid,
+                                                                bigcommerce::default_value(default_pid), ctx);
+      if (!recorded) {
+        attributes_.forget();
+        failure = recorded.error();
+      }
+    }
   }
-  resolve_default(c->customer, std::to_string(*default_pid));
-  co_return std::move(c->customer);
+  if (!failure) {
+    bigcommerce::apply_default(*store_, c->customer, bigcommerce::default_value(default_pid));
+    co_return std::move(c->customer);
+  }
+
+  auto e = std::move(*failure);
+  std::string undo = "Rolled back: the customer was deleted again.";
+  if (customer_pid) {
+    auto deleted = co_await send("DELETE", "/v3/customers?id:in=" + std::to_string(*customer_pid), "", ctx);
+    if (!deleted) {
+      undo = "Not rolled back: customer '" + c->customer.id + "' exists without its default address (deleting it failed: " +
+             deleted.error().message + ").";
+      e.kind = error_kind::upstream_error;
+      e.retryable = false;
+    }
+  }
+  e.message = store_->platform_name + " created customer '" + c->customer.id +
+              "', but recording its default address failed: " + e.message + ". " + undo;
+  co_return e;
 }
 
 // ---- update
+
+domain::result<void> bigcommerce_v3_backend::address_body(const domain::address& a, bool create, std::uint64_t customer_pid,
+                                                          std::size_t index, Value& out, json_allocator& alloc) const {
+  std::optional<std::uint64_t> pid;
+  if (!create) {
+    pid = platform_address_id(*store_, a.id);
+    if (!pid) return domain::make_error(error_kind::internal, "address '" + a.id + "' has no platform id");
+  }
+  Value canonical;
+  canonical_address(a, pid, canonical, alloc);
+  auto r = mappers::address_to_platform(*store_->plan, canonical, create ? mappers::operation::create : mappers::operation::update,
+                                        out, alloc);
+  if (!r.ok()) {
+    std::vector<domain::field_error> details;
+    for (const auto& issue : r.invalid) details.push_back({address_path(index, issue.field), issue.reason});
+    return domain::validation_failed(std::move(details));
+  }
+  if (auto refused = refuse_dropped(r, address_path(index, "") + ".")) return *refused;
+  replace_nulls(out, !create, alloc);
+  out.RemoveMember("id");
+  if (create) {
+    out.AddMember("customer_id", customer_pid, alloc);
+    for (const char* key : {"state_or_province", "postal_code"})
+      if (!out.HasMember(key)) out.AddMember(Value(key, alloc), Value("", alloc), alloc);
+  } else {
+    // A name the platform holds cannot be emptied (minLength 1): leave it as it is.
+    for (const char* key : {"first_name", "last_name"})
+      if (auto m = out.FindMember(key); m != out.MemberEnd() && m->value.IsString() && m->value.GetStringLength() == 0)
+        out.RemoveMember(key);
+    out.AddMember("id", *pid, alloc);
+  }
+  return {};
+}
 
 domain::error bigcommerce_v3_backend::address_call_error(const upstream::upstream_response& response,
                                                           const std::vector<std::size_t>& batch_to_index) const {
@@ -671,255 +662,243 @@ domain::error bigcommerce_v3_backend::address_call_error(const upstream::upstrea
   return e;
 }
 
-domain::error partly_applied(const std::string& id, const std::vector<std::string>& applied, std::string_view step,
-                              domain::error cause) {
-  if (applied.empty()) return cause;
-  cause.message = "BigCommerce applied only part of the update of customer '" + id + "': " + join(applied, "; ") +
-                  ". Then " + std::string(step) + " failed: " + cause.message;
-  cause.kind = error_kind::upstream_error;
-  cause.retryable = false;
-  return cause;
-}
+// The V3 calls of one update: batches on /v3/customers/addresses.
+class v3_update_calls final : public bigcommerce::update_calls {
+ public:
+  v3_update_calls(bigcommerce_v3_backend& backend, std::uint64_t pid, const call_context& ctx, const domain::customer& next,
+                  std::string fields, std::string restore, std::optional<std::int64_t> attribute, attribute_ids ids)
+      : b_(backend),
+        pid_(pid),
+        ctx_(ctx),
+        next_(next),
+        fields_(std::move(fields)),
+        restore_(std::move(restore)),
+        attribute_(attribute),
+        ids_(std::move(ids)) {}
 
+  domain::customer updated;  // the platform's answer to the fields write
+
+  awaitable<domain::result<void>> put_fields(bool restore, bool& applied) override {
+    if (restore && restore_.empty())
+      co_return domain::make_error(error_kind::internal, "the fields read at the start cannot be mapped back");
+    const std::string& body = restore ? restore_ : fields_;
+    auto r = co_await b_.send("PUT", "/v3/customers", body, ctx_);
+    if (!r) co_return r.error();
+    applied = true;
+    if (restore) co_return domain::result<void>{};
+    auto answer = parse_body(*b_.store_, *r);
+    if (!answer) co_return answer.error();
+    const auto* data = data_array(*answer);
+    if (!data || data->Empty())
+      co_return domain::make_error(error_kind::upstream_error, b_.store_->platform_name + " answered an update without the customer");
+    auto c = b_.read_customer((*data)[0], ids_);
+    if (!c) co_return c.error();
+    updated = std::move(c->customer);
+    co_return domain::result<void>{};
+  }
+
+  awaitable<bigcommerce::address_batch> modify(std::vector<domain::address> addresses) override {
+    co_return co_await write(std::move(addresses), false);
+  }
+  awaitable<bigcommerce::address_batch> create(std::vector<domain::address> addresses) override {
+    co_return co_await write(std::move(addresses), true);
+  }
+
+  awaitable<bigcommerce::address_batch> remove(std::vector<domain::address> addresses) override {
+    bigcommerce::address_batch out;
+    out.done.resize(addresses.size());
+    std::string list;
+    for (const auto& a : addresses)
+      if (auto n = platform_address_id(*b_.store_, a.id)) list += (list.empty() ? "" : ",") + std::to_string(*n);
+    auto r = co_await b_.send("DELETE", "/v3/customers/addresses?id:in=" + list, "", ctx_);
+    if (!r) {
+      out.failure = r.error();
+      co_return out;
+    }
+    for (std::size_t i = 0; i < addresses.size(); ++i) out.done[i] = addresses[i];
+    co_return out;
+  }
+
+  awaitable<domain::result<void>> set_default(std::string value) override {
+    if (!attribute_) co_return domain::make_error(error_kind::internal, "the default-address attribute was not looked up");
+    auto r = co_await bigcommerce::write_default_value(*b_.store_, *attribute_, pid_, std::move(value), ctx_);
+    if (!r) b_.attributes_.forget();
+    co_return r;
+  }
+
+ private:
+  std::size_t index_of(const std::string& id, std::size_t fallback) const {
+    for (std::size_t i = 0; i < next_.addresses.size(); ++i)
+      if (next_.addresses[i].id == id) return i;
+    return fallback;
+  }
+
+  // One batch call. PUT answers with the addresses it changed and POST with those it
+  // created; one skipped as a duplicate of another address is missing from `data`.
+  awaitable<bigcommerce::address_batch> write(std::vector<domain::address> addresses, bool create) {
+    bigcommerce::address_batch out;
+    out.done.resize(addresses.size());
+    rapidjson::Document doc;
+    auto& alloc = doc.GetAllocator();
+    Value batch(rapidjson::kArrayType);
+    std::vector<std::size_t> index;
+    std::vector<std::string> keys;
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      Value body;
+      index.push_back(index_of(addresses[i].id, i));
+      auto ok = b_.address_body(addresses[i], create, pid_, index.back(), body, alloc);
+      if (!ok) {
+        out.failure = ok.error();
+        co_return out;
+      }
+      keys.push_back(address_key(body));
+      batch.PushBack(body, alloc);
+    }
+    std::string method = create ? "POST" : "PUT";
+    auto raw = co_await b_.send_raw(std::move(method), "/v3/customers/addresses", serialize(batch), ctx_);
+    if (!raw) {
+      out.failure = raw.error();
+      co_return out;
+    }
+    if (raw->status >= 400) {
+      out.failure = b_.address_call_error(*raw, index);
+      co_return out;
+    }
+    rapidjson::Document answer;
+    if (!raw->body.empty()) answer.Parse(raw->body.c_str(), raw->body.size());
+    // {} (or no body) answers a batch whose addresses were all skipped as duplicates.
+    const bool unreadable_answer = !raw->body.empty() && (answer.HasParseError() || !answer.IsObject());
+    if (unreadable_answer) {
+      // Taken, but what it holds now is unknown: a modification counts as written (so
+      // a rollback restores it); a creation as not (its id is unknown: it may stay).
+      out.failure = unreadable(*b_.store_, *raw, "an address answer that is not JSON");
+      if (!create)
+        for (std::size_t i = 0; i < addresses.size(); ++i) out.done[i] = addresses[i];
+      co_return out;
+    }
+    if (raw->body.empty()) co_return out;
+    const auto* data = data_array(answer);
+    if (!data) co_return out;
+    for (const auto& x : data->GetArray()) {
+      auto xid = member_id(x);
+      if (!xid) continue;
+      for (std::size_t i = 0; i < addresses.size(); ++i) {
+        if (out.done[i]) continue;
+        const bool match = create ? address_key(x) == keys[i] : platform_address_id(*b_.store_, addresses[i].id) == *xid;
+        if (!match) continue;
+        if (auto a = b_.read_address(x)) out.done[i] = std::move(*a);
+        break;
+      }
+    }
+    co_return out;
+  }
+
+  bigcommerce_v3_backend& b_;
+  std::uint64_t pid_;
+  const call_context& ctx_;
+  const domain::customer& next_;
+  std::string fields_, restore_;
+  std::optional<std::int64_t> attribute_;
+  attribute_ids ids_;
+};
+
+// Writes to one customer are serialised in this process (see customer_lock.hpp), from the
+// read of its current state through the last write.
 awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::update(request_context rc, std::string id,
                                                                        domain::customer_patch patch) {
-  const auto ctx = store_->begin(rc);
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return customer_not_found(id);
-  auto found = co_await fetch(*pid, ctx);
+  auto lock = co_await bigcommerce::lock_customer(bigcommerce::customer_lock_key(*store_, *pid));
+  co_return co_await update_locked(std::move(rc), std::move(id), *pid, std::move(patch));
+}
+
+awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::update_locked(request_context rc, std::string id,
+                                                                              std::uint64_t pid,
+                                                                              domain::customer_patch patch) {
+  const auto ctx = store_->begin(rc);
+  auto found = co_await fetch(pid, ctx);
   if (!found) co_return found.error();
   if (!*found) co_return customer_not_found(id);
   const domain::customer current = std::move((*found)->customer);
   const auto stored_default = (*found)->stored_default;
 
   int next_placeholder = 0;
-  auto applied_patch = domain::apply_patch(current, patch, format_iso8601_ms(now_millis()), [&next_placeholder] {
+  auto outcome = domain::apply_patch(current, patch, format_iso8601_ms(now_millis()), [&next_placeholder] {
     return std::string(placeholder_prefix) + std::to_string(next_placeholder++);
   });
-  if (!applied_patch) co_return applied_patch.error();
-  domain::customer next = std::move(applied_patch->next);
+  if (!outcome) co_return outcome.error();
+  // BigCommerce's identity of an address (§3.1): its platform body's content.
+  auto key_of = [&](const domain::address& a) {
+    rapidjson::Document scratch;
+    Value body;
+    return address_body(a, true, pid, 0, body, scratch.GetAllocator()) ? address_key(body) : a.id;
+  };
+  const auto plan = bigcommerce::plan_address_writes(
+      current, *outcome, [&](const domain::address& x, const domain::address& y) { return key_of(x) == key_of(y); });
+  const domain::customer& next = outcome->next;
 
-  rapidjson::Document doc;
-  auto& alloc = doc.GetAllocator();
-  auto ids = co_await attributes(ctx, false);
+  auto ids = co_await attributes_.get(ctx);
   if (!ids) co_return ids.error();
 
   // Everything is mapped and checked before the first write.
-  Value canonical;
-  canonical_for_update(next, patch, canonical, alloc);
-  Value customer_body;
-  auto report =
-      mappers::request_body(*store_->plan, canonical, mappers::operation::update, customer_body, alloc, &ids->binding);
-  if (!report.ok()) co_return invalid_fields(report);
-  if (auto refused = refuse_dropped(report)) co_return *refused;
-  if (!customer_body.IsArray() || customer_body.Size() != 1 || !customer_body[0].IsObject())
-    co_return domain::make_error(error_kind::internal, "the bigcommerce_v3 mapping did not give an array of one customer");
-  replace_nulls(customer_body[0], true, alloc);
-  customer_body[0].RemoveMember("id");
-  customer_body[0].AddMember("id", *pid, alloc);
+  auto fields_body = [&](const domain::customer& from, std::string& out) -> std::optional<domain::error> {
+    rapidjson::Document doc;
+    auto& alloc = doc.GetAllocator();
+    Value canonical;
+    canonical_for_update(from, patch, canonical, alloc);
+    Value body;
+    auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::update, body, alloc, &ids->binding);
+    if (!report.ok()) return invalid_fields(report);
+    if (auto refused = refuse_dropped(report)) return *refused;
+    if (!body.IsArray() || body.Size() != 1 || !body[0].IsObject())
+      return domain::make_error(error_kind::internal, "the bigcommerce_v3 mapping did not give an array of one customer");
+    replace_nulls(body[0], true, alloc);
+    body[0].RemoveMember("id");
+    body[0].AddMember("id", pid, alloc);
+    out = serialize(body);
+    return std::nullopt;
+  };
+  std::string forward, restore;
+  if (auto e = fields_body(next, forward)) co_return *e;
+  if (fields_body(current, restore)) restore.clear();
 
-  const std::set<std::string> modified(applied_patch->modified_address_ids.begin(),
-                                       applied_patch->modified_address_ids.end());
-  Value put_addresses(rapidjson::kArrayType), post_addresses(rapidjson::kArrayType);
-  std::vector<std::size_t> put_index, post_index;  // batch position -> index in next.addresses
-  std::vector<std::string> keys;
   if (patch.addresses) {
+    auto listed = [](const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+    std::vector<domain::field_error> problems;
+    rapidjson::Document doc;
     for (std::size_t i = 0; i < next.addresses.size(); ++i) {
       const auto& a = next.addresses[i];
-      const bool is_new = a.id.starts_with(placeholder_prefix);
-      std::optional<std::uint64_t> address_pid;
-      if (!is_new) address_pid = platform_address_id(*store_, a.id);
-      Value ca, pa;
-      canonical_address(a, address_pid, ca, alloc);
-      auto r = mappers::address_to_platform(*store_->plan, ca, is_new ? mappers::operation::create : mappers::operation::update,
-                                            pa, alloc);
-      if (!r.ok()) {
-        std::vector<domain::field_error> details;
-        for (const auto& issue : r.invalid) details.push_back({address_path(i, issue.field), issue.reason});
-        co_return domain::validation_failed(std::move(details));
-      }
-      if (auto refused = refuse_dropped(r, address_path(i, "") + ".")) co_return *refused;
-      replace_nulls(pa, !is_new, alloc);
-      keys.push_back(address_key(pa));
-      if (is_new) {
-        pa.RemoveMember("id");
-        pa.AddMember("customer_id", *pid, alloc);
-        post_addresses.PushBack(pa, alloc);
-        post_index.push_back(i);
-      } else if (modified.contains(a.id) && address_pid) {
-        pa.RemoveMember("id");
-        pa.AddMember("id", *address_pid, alloc);
-        put_addresses.PushBack(pa, alloc);
-        put_index.push_back(i);
-      }
+      const bool is_new = listed(plan.create, a.id);
+      if (!is_new && !listed(plan.modify, a.id) && !listed(plan.modify_after_remove, a.id)) continue;
+      check_required(a, i, problems);
+      Value body;
+      if (auto ok = address_body(a, is_new, pid, i, body, doc.GetAllocator()); !ok)
+        for (auto& d : ok.error().details) problems.push_back(std::move(d));
     }
+    if (!problems.empty()) co_return domain::validation_failed(std::move(problems));
+    std::vector<std::string> keys;
+    for (const auto& a : next.addresses) keys.push_back(key_of(a));
     if (auto distinct = check_distinct(keys); !distinct) co_return distinct.error();
   }
 
   if (patch.email && ascii_lower(*patch.email) != ascii_lower(current.email)) {
-    auto taken = co_await email_taken(*patch.email, *pid, ctx);
+    auto taken = co_await email_taken(*patch.email, pid, ctx);
     if (!taken) co_return taken.error();
     if (*taken) co_return duplicate_email();
   }
 
-  // The value the default-address attribute should hold afterwards (set once new ids are known).
-  const bool default_matters = !next.addresses.empty() || (stored_default && *stored_default != no_default);
-  std::optional<std::int64_t> default_attribute;
-  if (default_matters) {
-    auto attribute = co_await ensure_default_attribute(ctx);
+  // Only an update of the addresses or the default can change the default.
+  std::optional<std::int64_t> default_attribute = ids->default_attribute;
+  if (!next.addresses.empty() && (patch.addresses || patch.default_address_id.present)) {
+    auto attribute = co_await attributes_.ensure_default(ctx);
     if (!attribute) co_return attribute.error();
     default_attribute = *attribute;
   }
 
-  std::vector<std::string> applied;
-
-  // 1. The customer's own fields (always sent: it moves date_modified like any update).
-  auto put_customer = co_await send_json("PUT", "/v3/customers", serialize(customer_body), ctx);
-  if (!put_customer) co_return put_customer.error();
-  const auto* put_data = data_array(*put_customer);
-  if (!put_data || put_data->Empty())
-    co_return domain::make_error(error_kind::upstream_error, store_->platform_name + " answered an update without the customer");
-  auto updated = read_customer((*put_data)[0], *ids);
-  if (!updated) co_return updated.error();
-  applied.push_back("the customer's fields were updated");
-
-  std::map<std::string, domain::address> written;  // next.addresses id (or placeholder) -> as the platform holds it
-  // 2. Removals first, so an address re-sent with the content of a removed one is not
-  // taken for a duplicate of it.
-  if (!applied_patch->removed_address_ids.empty()) {
-    std::string list;
-    for (const auto& rid : applied_patch->removed_address_ids)
-      if (auto n = platform_address_id(*store_, rid)) list += (list.empty() ? "" : ",") + std::to_string(*n);
-    auto r = co_await send("DELETE", "/v3/customers/addresses?id:in=" + list, "", ctx);
-    if (!r) co_return partly_applied(id, applied, "removing " + plural(applied_patch->removed_address_ids.size(), "address"), r.error());
-    applied.push_back(plural(applied_patch->removed_address_ids.size(), "address") + " removed");
-  }
-
-  // 3. Modified addresses. A change that collides with another address's current content
-  // is skipped by the platform; once the rest is applied it may go through on a retry.
-  if (!put_index.empty()) {
-    std::vector<std::size_t> pending = put_index;
-    Value batch;
-    batch.CopyFrom(put_addresses, alloc);
-    for (int round = 0; round < 2 && !pending.empty(); ++round) {
-      auto raw = co_await send_raw("PUT", "/v3/customers/addresses", serialize(batch), ctx);
-      if (raw && raw->status >= 400) raw = address_call_error(*raw, pending);
-      if (!raw) co_return partly_applied(id, applied, "updating " + plural(pending.size(), "address"), raw.error());
-      rapidjson::Document answer;
-      if (!raw->body.empty()) answer.Parse(raw->body.c_str(), raw->body.size());
-      std::set<std::uint64_t> done;
-      if (!raw->body.empty() && !answer.HasParseError())
-        if (const auto* d = data_array(answer))
-          for (const auto& x : d->GetArray()) {
-            auto xid = member_id(x);
-            if (!xid) continue;
-            done.insert(*xid);
-            if (auto a = read_address(x)) written[a->id] = std::move(*a);
-          }
-      std::vector<std::size_t> left;
-      Value retry(rapidjson::kArrayType);
-      for (rapidjson::SizeType b = 0; b < batch.Size(); ++b) {
-        if (done.contains(*member_id(batch[b]))) continue;
-        left.push_back(pending[b]);
-        Value copy;
-        copy.CopyFrom(batch[b], alloc);
-        retry.PushBack(copy, alloc);
-      }
-      if (left.size() < pending.size())
-        applied.push_back(plural(pending.size() - left.size(), "address") + " modified");
-      pending = std::move(left);
-      batch = std::move(retry);
-    }
-    if (!pending.empty()) {
-      std::string which;
-      for (auto i : pending) which += (which.empty() ? "" : ", ") + address_path(i, "");
-      co_return partly_applied(
-          id, applied, "updating " + which,
-          domain::make_error(error_kind::upstream_error,
-                          store_->platform_name + " left " + which + " unchanged: the new content equals another address"));
-    }
-  }
-
-  // 4. New addresses, matched back to their request entries by content.
-  if (!post_index.empty()) {
-    auto raw = co_await send_raw("POST", "/v3/customers/addresses", serialize(post_addresses), ctx);
-    if (raw && raw->status >= 400) raw = address_call_error(*raw, post_index);
-    if (!raw) co_return partly_applied(id, applied, "creating " + plural(post_index.size(), "address"), raw.error());
-    rapidjson::Document answer;
-    if (!raw->body.empty()) answer.Parse(raw->body.c_str(), raw->body.size());
-    std::vector<const Value*> candidates;
-    if (!raw->body.empty() && !answer.HasParseError())
-      if (const auto* d = data_array(answer))
-        for (const auto& x : d->GetArray()) candidates.push_back(&x);
-    // A duplicate is left out of `data` (§3.1): look the customer's addresses up.
-    rapidjson::Document listed;
-    if (candidates.size() < post_index.size()) {
-      auto l = co_await send_json("GET", "/v3/customers/addresses?limit=250&customer_id:in=" + std::to_string(*pid), "", ctx);
-      if (l) {
-        listed = std::move(*l);
-        if (const auto* d = data_array(listed))
-          for (const auto& x : d->GetArray()) candidates.push_back(&x);
-      }
-    }
-    std::set<std::uint64_t> used;
-    for (const auto& a : next.addresses)
-      if (!a.id.starts_with(placeholder_prefix))
-        if (auto n = platform_address_id(*store_, a.id)) used.insert(*n);
-    std::size_t matched = 0;
-    for (std::size_t b = 0; b < post_index.size(); ++b) {
-      const auto& key = keys[post_index[b]];
-      for (const auto* x : candidates) {
-        auto xid = member_id(*x);
-        if (!xid || used.contains(*xid) || address_key(*x) != key) continue;
-        auto a = read_address(*x);
-        if (!a) continue;
-        used.insert(*xid);
-        written[next.addresses[post_index[b]].id] = std::move(*a);
-        ++matched;
-        break;
-      }
-    }
-    if (matched > 0) applied.push_back(plural(matched, "address") + " created");
-    if (matched < post_index.size())
-      co_return partly_applied(id, applied, "creating addresses",
-                               domain::make_error(error_kind::upstream_error,
-                                               store_->platform_name + " did not return " +
-                                                   plural(post_index.size() - matched, "new address")));
-  }
-
-  // The result: the customer as the platform now holds it, addresses in platform id order.
-  domain::customer result = std::move(updated->customer);
-  result.addresses.clear();
-  std::optional<std::string> default_id;
-  std::vector<std::pair<std::uint64_t, domain::address>> ordered;
-  for (const auto& a : next.addresses) {
-    domain::address out = a;
-    if (auto w = written.find(a.id); w != written.end()) out = w->second;
-    if (next.default_address_id == a.id) default_id = out.id;
-    ordered.emplace_back(platform_address_id(*store_, out.id).value_or(0), std::move(out));
-  }
-  std::sort(ordered.begin(), ordered.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-  for (auto& [n, a] : ordered) result.addresses.push_back(std::move(a));
-
-  // 5. The default address, when it changed.
-  if (default_attribute) {
-    std::string value(no_default);
-    if (default_id)
-      if (auto n = platform_address_id(*store_, *default_id)) value = std::to_string(*n);
-    if (value != stored_default) {
-      const std::string body = "[{\"attribute_id\":" + std::to_string(*default_attribute) +
-                               ",\"customer_id\":" + std::to_string(*pid) + ",\"value\":\"" + value + "\"}]";
-      auto r = co_await send("PUT", "/v3/customers/attribute-values", body, ctx);
-      if (!r) {
-        forget_attributes();
-        co_return partly_applied(id, applied, "recording the default address", r.error());
-      }
-    }
-    resolve_default(result, value);
-  } else {
-    resolve_default(result, stored_default);
-  }
-  co_return result;
+  v3_update_calls calls(*this, pid, ctx, next, std::move(forward), std::move(restore), default_attribute, *ids);
+  auto written = co_await bigcommerce::write_update(calls, *store_, id, current, next, plan, stored_default);
+  if (!written) co_return written.error();
+  co_return bigcommerce::updated_customer(*store_, std::move(calls.updated), next, *written);
 }
 
 // ---- change feed
@@ -960,9 +939,10 @@ awaitable<domain::result<change_page>> bigcommerce_v3_backend::changes(request_c
 // ---- delete
 
 awaitable<domain::result<void>> bigcommerce_v3_backend::remove(request_context rc, std::string id) {
-  const auto ctx = store_->begin(rc);
   auto pid = platform_customer_id(*store_, id);
   if (!pid) co_return customer_not_found(id);
+  auto lock = co_await bigcommerce::lock_customer(bigcommerce::customer_lock_key(*store_, *pid));
+  const auto ctx = store_->begin(rc);
   const auto n = std::to_string(*pid);
   auto exists = co_await send_json("GET", "/v3/customers?id:in=" + n, "", ctx);
   if (!exists) co_return exists.error();
@@ -971,23 +951,15 @@ awaitable<domain::result<void>> bigcommerce_v3_backend::remove(request_context r
     for (const auto& c : data->GetArray()) found = found || member_id(c) == *pid;
   if (!found) co_return customer_not_found(id);
 
-  // BigCommerce deletes customers with orders (they become guest orders), so the
-  // canonical rule is checked first through the V2 orders API on the same host.
-  auto orders = co_await send("GET", "/v2/orders?customer_id=" + n + "&limit=1", "", ctx);
+  auto orders = co_await bigcommerce::has_orders(*store_, *pid, ctx);
   if (!orders) co_return orders.error();
-  if (orders->status == 200 && !orders->body.empty()) {
-    auto body = parse_body(*store_, *orders);
-    if (!body) co_return body.error();
-    if (!body->IsArray()) co_return unreadable(*store_, *orders, "an order list that is not an array");
-    if (!body->Empty()) co_return domain::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
-  }
+  if (*orders) co_return domain::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
   auto deleted = co_await send("DELETE", "/v3/customers?id:in=" + n, "", ctx);
   if (!deleted) co_return deleted.error();
   co_return domain::result<void>();
 }
 
 }  // namespace
-
 upstream::client_options bigcommerce_v3_client_options(const config::platform_config& cfg) {
   auto o = client_options_from(cfg);
   o.default_headers = {{"X-Auth-Token", cfg.access_token},

@@ -13,27 +13,27 @@
 // What the gateway supplies on top of the platform:
 //  - Ids: UUIDv8 minted from the platform's numeric ids (platform_store helpers). An id
 //    of another store, platform or kind is 404 without any platform call.
-//  - defaultAddressId: BigCommerce has no default flag. It is kept in the customer
-//    attribute `custbridge_default_address_id` (type string), created on demand through
-//    POST /v3/customers/attributes the first time a default must be written. Its value is
-//    the platform address id in decimal, or "none" when the customer explicitly has no
-//    default (a create with addresses but no isDefault, or a default cleared by the
-//    client). A customer with no value (created outside the gateway), or whose value names
-//    an address that no longer exists, reads with its first address as default.
+//  - defaultAddressId: kept in the customer attribute `custbridge_default_address_id`,
+//    with the one meaning both BigCommerce adapters share (bigcommerce/default_address.hpp):
+//    the platform address id, "none" for explicitly none, and no value or a stale one
+//    for the first address in platform id order.
 //  - marketingOptIn: the V3 flag accepts_product_review_abandoned_cart_emails (readable and
 //    writable on the customer itself; subscribers are not touched).
 //  - Duplicate email: pre-checked with email:in plus an exact case-insensitive match on
 //    create and on an update that changes the email: 409 "Customer with this email already
 //    exists".
-//  - Replace-all addresses: domain::apply_patch computes the target; the adapter then
-//    sends PUT /v3/customers (always, so date_modified moves like the local store's
-//    updatedAt), DELETE /v3/customers/addresses?id:in=removed, PUT modified (batch),
-//    POST created (batch), and finally the default-address attribute value. Deleting first
-//    keeps BigCommerce's silent duplicate-address rule from swallowing an address that is
-//    re-sent with the content of one being removed. If a step fails after earlier steps
-//    were applied, the result is 502 UPSTREAM_ERROR whose message lists what was applied.
+//  - Updates: domain::apply_patch computes the target; bigcommerce::write_update writes
+//    it under the customer's write lock: PUT /v3/customers (always, so date_modified
+//    moves like the local store's updatedAt), PUT modified addresses (batch), POST new
+//    ones (batch), the default-address value, then DELETE
+//    /v3/customers/addresses?id:in=removed. Every address written is checked for the
+//    fields BigCommerce requires first (400 VALIDATION_ERROR, nothing written). A step
+//    failing part-way undoes the earlier ones (see update_writes.hpp).
+//  - Create: one POST with the addresses ("none" as default value in it when no
+//    address is flagged); a default other than the first address is written after,
+//    and if that fails the customer is deleted again.
 //  - Delete: 404 if unknown; 409 "Cannot delete customer with existing orders" when
-//    GET /v2/orders?customer_id=<id>&limit=1 finds one; then DELETE /v3/customers?id:in=.
+//    bigcommerce::has_orders finds one; then DELETE /v3/customers?id:in=.
 //
 // Limitations, each a clear error before any platform call:
 //  - sortBy=name or sortBy=email: 400 BAD_REQUEST (V3 sorts only by date_created,
@@ -51,8 +51,8 @@
 //    describes; no deletes (the list does not show them).
 //
 // Thread-safety: the backend may be used concurrently from every server thread; the
-// attribute-id cache is guarded by a mutex. Keep the returned shared_ptr alive until all
-// calls have completed.
+// attribute-id cache is guarded by a mutex, and writes to one customer are serialised.
+// Keep the returned shared_ptr alive until all calls have completed.
 namespace custbridge::backends {
 
 // Options for the upstream client of one BigCommerce V3 store: base_url

@@ -530,7 +530,7 @@ TEST_F(bigcommerce_v3_backend_test, wrong_token_gives_a_canonical_error_without_
   EXPECT_EQ(r.error().upstream_excerpt.find("definitely-wrong"), std::string::npos);
 }
 
-TEST_F(bigcommerce_v3_backend_test, failure_mid_diff_is_502_naming_what_was_applied) {
+TEST_F(bigcommerce_v3_backend_test, platform_refusal_mid_update_is_rolled_back) {
   start();
   domain::customer_create in;
   in.email = "half@example.com";
@@ -538,7 +538,7 @@ TEST_F(bigcommerce_v3_backend_test, failure_mid_diff_is_502_naming_what_was_appl
   in.addresses = {address("1 Stay St", "Austin"), address("2 Drop St", "Dallas")};
   const auto c = created(in);
 
-  // The name changes and one address is removed; then the new address is refused.
+  // The name changes and one address goes; then the platform refuses the new address.
   domain::customer_patch p;
   p.name.set("Fully Renamed");
   auto bad = address("3 New St", "Houston");
@@ -546,14 +546,17 @@ TEST_F(bigcommerce_v3_backend_test, failure_mid_diff_is_502_naming_what_was_appl
   p.addresses = std::vector{keep(c.addresses[0].id), bad};
   auto r = run(backend_->update({"bc-main", "test-request"}, c.id, p));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, error_kind::upstream_error);
-  EXPECT_NE(r.error().message.find("the customer's fields were updated"), std::string::npos) << r.error().message;
-  EXPECT_NE(r.error().message.find("1 address removed"), std::string::npos) << r.error().message;
-  EXPECT_NE(r.error().message.find("creating 1 address failed"), std::string::npos) << r.error().message;
+  // Everything applied was undone, so the platform's refusal stays a validation error.
+  EXPECT_EQ(r.error().kind, error_kind::validation_error) << r.error().message;
+  ASSERT_FALSE(r.error().details.empty());
+  EXPECT_EQ(r.error().details[0].field, "addresses[1].postalCode");
+  EXPECT_NE(r.error().message.find("creating addresses[1] failed"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("Rolled back: the customer's fields restored"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("Not rolled back"), std::string::npos) << r.error().message;
   auto d = dump();
   const auto* pc = platform_customer(d, c.id);
-  EXPECT_EQ(std::string((*pc)["last_name"].GetString()), "Renamed");
-  EXPECT_EQ((*pc)["addresses"].Size(), 1u);
+  EXPECT_EQ(std::string((*pc)["last_name"].GetString()), "Applied");
+  ASSERT_EQ((*pc)["addresses"].Size(), 2u) << "the address to remove was never removed";
 
   // Injected platform errors on every request: the first call fails, nothing is applied,
   // and the error does not claim a partial update.
@@ -566,7 +569,7 @@ TEST_F(bigcommerce_v3_backend_test, failure_mid_diff_is_502_naming_what_was_appl
   EXPECT_EQ(f.error().message.find("part of the update"), std::string::npos);
   ASSERT_EQ(admin("DELETE", "faults").status, 200);
   d = dump();
-  EXPECT_EQ(std::string((*platform_customer(d, c.id))["last_name"].GetString()), "Renamed");
+  EXPECT_EQ(std::string((*platform_customer(d, c.id))["last_name"].GetString()), "Applied");
 }
 
 }  // namespace
