@@ -23,6 +23,7 @@
 #include "gateway/backends/bigcommerce/orders.hpp"
 #include "gateway/backends/bigcommerce/update_writes.hpp"
 #include "gateway/backends/platform/id_order_feed.hpp"
+#include "gateway/backends/platform/query_string.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/mapper.hpp"
 #include "mappers/query.hpp"
@@ -41,21 +42,6 @@ std::string fold(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return ascii_lower(s);
-}
-
-std::string encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 std::string to_json(const Value& v) {
@@ -159,22 +145,6 @@ domain::result<domain::customer> read_customer(const platform_store& store, cons
   return c;
 }
 
-// V2 writes reject null strings: on create a null is left out (the platform's default),
-// on update it becomes "" (cleared).
-void nulls_for_v2(Value& body, mappers::operation op, json_allocator& alloc) {
-  if (!body.IsObject()) return;
-  for (auto it = body.MemberBegin(); it != body.MemberEnd();) {
-    if (!it->value.IsNull()) {
-      ++it;
-    } else if (op == mappers::operation::create) {
-      it = body.EraseMember(it);
-    } else {
-      it->value.SetString("", alloc);
-      ++it;
-    }
-  }
-}
-
 // One address as a V2 body. Required V2 fields the canonical address leaves empty
 // (names, phone) are sent as "" so that POST accepts the address.
 domain::result<std::string> address_body(const platform_store& store, const domain::address& a, mappers::operation op,
@@ -189,7 +159,6 @@ domain::result<std::string> address_body(const platform_store& store, const doma
     for (const auto& i : report.invalid) details.push_back({field_prefix + (i.field.empty() ? "" : "." + i.field), i.reason});
     return domain::validation_failed(std::move(details));
   }
-  nulls_for_v2(body, mappers::operation::update, body.GetAllocator());
   return to_json(body);
 }
 
@@ -306,10 +275,10 @@ asio::awaitable<domain::result<std::map<std::uint64_t, std::string>>> bigcommerc
   if (customer_ids.empty()) co_return out;
   std::string ids;
   for (auto id : customer_ids) ids += (ids.empty() ? "" : ",") + std::to_string(id);
-  auto r = co_await call(*store_,
-                         request("GET", "/v3/customers/attribute-values?name=" + encode(bigcommerce::default_attribute_name) +
-                                            "&customer_id:in=" + ids + "&limit=250"),
-                         ctx);
+  // Named first: g++ 12 mishandles braced temporaries inside co_await expressions.
+  const query_params params{{"name", std::string(bigcommerce::default_attribute_name)}, {"customer_id:in", ids}, {"limit", "250"}};
+  const auto target = with_query("/v3/customers/attribute-values", params);
+  auto r = co_await call(*store_, request("GET", target), ctx);
   if (!r) co_return r.error();
   auto doc = parse_body(*store_, *r);
   if (!doc) co_return doc.error();
@@ -370,7 +339,8 @@ asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::load(s
 asio::awaitable<domain::result<bool>> bigcommerce_v2_backend::email_taken(std::string email, std::optional<std::uint64_t> except,
                                                                        const call_context& ctx) {
   const auto wanted = fold(email);
-  auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), ctx);
+  const auto target = with_query("/v2/customers", query_params{{"email", wanted}, {"limit", "250"}});
+  auto r = co_await call(*store_, request("GET", target), ctx);
   if (!r) co_return r.error();
   auto doc = parse_list(*store_, *r);
   if (!doc) co_return doc.error();
@@ -407,7 +377,8 @@ asio::awaitable<domain::result<domain::customer_page>> bigcommerce_v2_backend::l
   if (q.email) {
     // Emails are unique, so the filtered list is one page; the exact match is ours.
     const auto wanted = fold(*q.email);
-    auto r = co_await call(*store_, request("GET", "/v2/customers?email=" + encode(wanted) + "&limit=250"), ctx);
+    const auto target = with_query("/v2/customers", query_params{{"email", wanted}, {"limit", "250"}});
+  auto r = co_await call(*store_, request("GET", target), ctx);
     if (!r) co_return r.error();
     auto parsed = parse_list(*store_, *r);
     if (!parsed) co_return parsed.error();
@@ -435,12 +406,7 @@ asio::awaitable<domain::result<domain::customer_page>> bigcommerce_v2_backend::l
     cq.offset = static_cast<int>(begin);
     auto pq = mappers::map_list_query(*store_->plan, cq);
     if (!pq.report.ok()) co_return invalid_fields(pq.report);
-    std::string target = "/v2/customers";
-    char sep = '?';
-    for (const auto& [k, v] : pq.params) {
-      target += sep + encode(k) + "=" + encode(v);
-      sep = '&';
-    }
+    const auto target = with_query("/v2/customers", pq.params);
     auto r = co_await call(*store_, request("GET", target), ctx);
     if (!r) co_return r.error();
     auto parsed = parse_list(*store_, *r);
@@ -500,9 +466,12 @@ asio::awaitable<domain::result<void>> bigcommerce_v2_backend::complete(std::vect
 asio::awaitable<domain::result<id_order_page>> bigcommerce_v2_backend::fetch_updated(call_context ctx,
                                                                                   std::optional<std::int64_t> since,
                                                                                   std::uint64_t after, int count) {
-  std::string target = "/v2/customers?";
-  if (since) target += "min_date_modified=" + encode(format_rfc2822(sys_millis(std::chrono::seconds(*since)))) + "&";
-  target += "min_id=" + std::to_string(after + 1) + "&limit=" + std::to_string(count) + "&page=1";
+  query_params params;
+  if (since) params.emplace_back("min_date_modified", format_rfc2822(sys_millis(std::chrono::seconds(*since))));
+  params.emplace_back("min_id", std::to_string(after + 1));
+  params.emplace_back("limit", std::to_string(count));
+  params.emplace_back("page", "1");
+  const auto target = with_query("/v2/customers", params);
   auto r = co_await call(*store_, request("GET", target), ctx);
   if (!r) co_return r.error();
   auto doc = parse_list(*store_, *r);
@@ -557,7 +526,6 @@ asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::create
   rapidjson::Document body;
   auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::create, body, body.GetAllocator());
   for (const auto& i : report.invalid) problems.push_back({i.field, i.reason});
-  nulls_for_v2(body, mappers::operation::create, body.GetAllocator());
 
   std::vector<domain::address> wanted;
   std::vector<std::string> address_bodies;
@@ -808,7 +776,6 @@ asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::update
     rapidjson::Document body;
     auto report = mappers::request_body(*store_->plan, canonical, mappers::operation::update, body, body.GetAllocator());
     if (!report.ok()) return invalid_fields(report);
-    nulls_for_v2(body, mappers::operation::update, body.GetAllocator());
     out = to_json(body);
     return std::nullopt;
   };

@@ -16,6 +16,7 @@
 #include "gateway/backends/bigcommerce/default_address.hpp"
 #include "gateway/backends/bigcommerce/orders.hpp"
 #include "gateway/backends/bigcommerce/update_writes.hpp"
+#include "gateway/backends/platform/query_string.hpp"
 #include "gateway/backends/platform/time_order_feed.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/errors.hpp"
@@ -40,34 +41,6 @@ std::string serialize(const Value& v) {
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   v.Accept(w);
   return {sb.GetString(), sb.GetSize()};
-}
-
-std::string url_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
-// Parameter names (email:in, id:in) are sent as they are; values are percent-encoded.
-std::string with_query(std::string path, const params& ps) {
-  char sep = '?';
-  for (const auto& [k, v] : ps) {
-    path += sep;
-    path += k;
-    path += '=';
-    path += url_encode(v);
-    sep = '&';
-  }
-  return path;
 }
 
 void set_param(params& ps, const std::string& name, std::string value) {
@@ -113,25 +86,6 @@ std::string address_key(const Value& platform_address) {
     key.push_back('\x1f');
   }
   return key;
-}
-
-// The mapper writes an absent optional canonical field as null, but BigCommerce's string
-// fields (company, address2, phone...) reject null. On a create "absent" means "not
-// given", so the member goes; on an update it means "clear", which BigCommerce spells "".
-void replace_nulls(Value& obj, bool clear, json_allocator& alloc) {
-  if (!obj.IsObject()) return;
-  for (auto m = obj.MemberBegin(); m != obj.MemberEnd();) {
-    if (m->value.IsNull()) {
-      if (!clear) {
-        m = obj.EraseMember(m);
-        continue;
-      }
-      m->value.SetString("", alloc);
-    } else if (m->value.IsArray()) {
-      for (auto& item : m->value.GetArray()) replace_nulls(item, clear, alloc);
-    }
-    ++m;
-  }
 }
 
 domain::error customer_not_found(const std::string& id) {
@@ -498,7 +452,6 @@ awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::create(reque
   if (!body.IsArray() || body.Size() != 1 || !body[0].IsObject())
     co_return domain::make_error(error_kind::internal, "the bigcommerce_v3 mapping did not give an array of one customer");
   Value& item = body[0];
-  replace_nulls(item, false, alloc);
 
   std::vector<std::string> keys;
   if (auto a = item.FindMember("addresses"); a != item.MemberEnd() && a->value.IsArray())
@@ -624,7 +577,6 @@ domain::result<void> bigcommerce_v3_backend::address_body(const domain::address&
     return domain::validation_failed(std::move(details));
   }
   if (auto refused = refuse_dropped(r, address_path(index, "") + ".")) return *refused;
-  replace_nulls(out, !create, alloc);
   out.RemoveMember("id");
   if (create) {
     out.AddMember("customer_id", customer_pid, alloc);
@@ -852,7 +804,6 @@ awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::update_locke
     if (auto refused = refuse_dropped(report)) return *refused;
     if (!body.IsArray() || body.Size() != 1 || !body[0].IsObject())
       return domain::make_error(error_kind::internal, "the bigcommerce_v3 mapping did not give an array of one customer");
-    replace_nulls(body[0], true, alloc);
     body[0].RemoveMember("id");
     body[0].AddMember("id", pid, alloc);
     out = serialize(body);
