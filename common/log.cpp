@@ -1,9 +1,10 @@
 #include "common/log.hpp"
 
-
 #include <cstdio>
 #include <mutex>
 #include <string>
+
+#include "common/utf8.hpp"
 
 namespace custbridge {
 
@@ -17,7 +18,11 @@ void log_line(std::string_view json_object) {
   std::fflush(stdout);
 }
 
-std::string json_escape(std::string_view s) {
+std::string json_escape(std::string_view raw) {
+  // Never raw bytes in a log line or message: invalid UTF-8 becomes U+FFFD.
+  std::string replaced;
+  std::string_view s = raw;
+  if (!valid_utf8(raw)) s = replaced = to_valid_utf8(raw);
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {

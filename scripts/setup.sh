@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-url1.81-dev
-  rapidjson-dev libyaml-cpp-dev
+  rapidjson-dev libyaml-cpp-dev libutfcpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libsqlite3-dev sqlite3
   curl ca-certificates

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "common/country.hpp"
+#include "common/json_check.hpp"
 #include "common/ids.hpp"
 #include "common/json_limits.hpp"
 
@@ -216,6 +217,12 @@ result<rapidjson::Document> parse_object(std::string_view body, int max_depth) {
   if (body.empty()) return make_error(error_kind::bad_request, "request body is empty; expected a JSON object");
   if (!json_depth_within(body, max_depth))
     return make_error(error_kind::bad_request, "JSON nests deeper than " + std::to_string(max_depth) + " levels");
+  // RapidJSON skips a byte order mark and stops at a NUL byte, so both are checked here:
+  // the body is exactly one JSON value, nothing before or after it.
+  if (body.starts_with("\xEF\xBB\xBF"))
+    return make_error(error_kind::bad_request, "request body must not start with a byte order mark");
+  if (const auto nul = body.find('\0'); nul != std::string_view::npos)
+    return make_error(error_kind::bad_request, "malformed JSON at offset " + std::to_string(nul) + ": a NUL byte");
   rapidjson::Document doc;
   doc.Parse(body.data(), body.size());
   if (doc.HasParseError()) {
@@ -223,6 +230,13 @@ result<rapidjson::Document> parse_object(std::string_view body, int max_depth) {
                                                    ": " + rapidjson::GetParseError_En(doc.GetParseError()));
   }
   if (!doc.IsObject()) return make_error(error_kind::bad_request, "request body must be a JSON object");
+  // Every string is UTF-8 without NUL, and no object repeats a key (RapidJSON would keep
+  // both, and a second "addresses" would add to the first).
+  if (auto problem = find_json_problem(doc, true)) {
+    auto e = make_error(error_kind::bad_request, (problem->field.empty() ? "request body" : problem->field) + ": " + problem->reason);
+    e.details.push_back({problem->field, problem->reason});
+    return e;
+  }
   return doc;
 }
 

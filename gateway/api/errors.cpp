@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/utf8.hpp"
+
 namespace custbridge::api {
 namespace {
 
@@ -22,6 +24,14 @@ error_kind kind_of(domain::error_kind kind) {
     case domain_kind::upstream_timeout: return error_kind::upstream_timeout;
   }
   return error_kind::internal;
+}
+
+// Messages quote paths, field names and platform words: never raw bytes in a body a
+// strict JSON client must read. Invalid UTF-8 becomes U+FFFD.
+template <class Writer>
+void put_text(Writer& w, const std::string& s) {
+  const std::string valid = to_valid_utf8(s);
+  w.String(valid.c_str(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 }  // namespace
@@ -95,16 +105,16 @@ http::response to_response(const api_error& error, std::string_view request_id) 
   w.Key("code");
   w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
   w.Key("message");
-  w.String(error.message.c_str(), static_cast<rapidjson::SizeType>(error.message.size()));
+  put_text(w, error.message);
   if (!error.details.empty()) {
     w.Key("details");
     w.StartArray();
     for (const auto& d : error.details) {
       w.StartObject();
       w.Key("field");
-      w.String(d.field.c_str(), static_cast<rapidjson::SizeType>(d.field.size()));
+      put_text(w, d.field);
       w.Key("reason");
-      w.String(d.reason.c_str(), static_cast<rapidjson::SizeType>(d.reason.size()));
+      put_text(w, d.reason);
       w.EndObject();
     }
     w.EndArray();
@@ -121,7 +131,7 @@ http::response to_response(const api_error& error, std::string_view request_id) 
     w.Key("status");
     w.Int(error.upstream_status);
     w.Key("excerpt");
-    w.String(error.upstream_excerpt.c_str(), static_cast<rapidjson::SizeType>(error.upstream_excerpt.size()));
+    put_text(w, error.upstream_excerpt);
     w.EndObject();
   }
   if (error.retryable || error.upstream_status != 0) {

@@ -8,6 +8,9 @@
 #include "common/ids.hpp"
 #include "common/json_limits.hpp"
 #include "common/timestamp.hpp"
+#include "common/json_check.hpp"
+#include "common/log.hpp"
+#include "common/utf8.hpp"
 
 namespace custbridge {
 namespace {
@@ -79,6 +82,30 @@ TEST(Timestamp, FormatsUtcWithMilliseconds) {
   using namespace std::chrono;
   const sys_millis t{sys_days{2024y / January / 10} + 8h + 0min + 0s + 7ms};
   EXPECT_EQ(format_iso8601_ms(t), "2024-01-10T08:00:00.007Z");
+}
+
+TEST(Utf8, StrictValidationAndReplacement) {
+  EXPECT_TRUE(valid_utf8("Zoë \xf0\x9f\x98\x80"));
+  for (const char* bad : {"\xff\xfe", "\xc0\xaf", "\xed\xb0\x80", "\xf4\x90\x80\x80", "\xe2\x82"})
+    EXPECT_FALSE(valid_utf8(bad)) << bad;
+  EXPECT_EQ(to_valid_utf8("a\xff" "b"), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(to_valid_utf8("ok"), "ok");
+}
+
+TEST(Log, JsonEscapeNeverCarriesRawBytes) {
+  EXPECT_EQ(json_escape("p\xff\"\n"), "p\xef\xbf\xbd\\\"\\n");
+  EXPECT_TRUE(valid_utf8(json_escape("/stores/\xc0\xaf/customers")));
+}
+
+TEST(JsonCheck, FindsTheFirstProblemWithItsPath) {
+  rapidjson::Document d;
+  d.Parse(R"({"a":[{"b":"ok"},{"c":"x\u0000"}]})");
+  auto p = find_json_problem(d, true);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->field, "a[1].c");
+  d.Parse(R"({"a":1,"b":2,"a":3})");
+  EXPECT_EQ(find_json_problem(d, true)->field, "a");
+  EXPECT_FALSE(find_json_problem(d, false)) << "platform bodies may repeat keys";
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include "gateway/api/customer_json.hpp"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace custbridge::api {
 namespace {
 
@@ -70,6 +74,54 @@ TEST(CustomerJson, ListRendersPaginationArithmetic) {
   EXPECT_NE(json.find(R"("pagination":{"page":3,"limit":50,"total":101,"totalPages":3,"hasNext":false,"hasPrev":true})"),
             std::string::npos)
       << json;
+}
+
+// One 400 naming the field, never stored: invalid UTF-8 made list pages unreadable to
+// strict clients, a NUL cut metadata short, and a second "addresses" key was appended.
+TEST(CustomerJson, StringsMustBeValidUtf8WithoutNul) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{\"email\":\"x@example.com\",\"name\":\"\xff\xfe\"}", "name"},
+      {"{\"email\":\"x@example.com\",\"name\":\"\xc0\xaf\"}", "name"},  // overlong '/'
+      {R"({"email":"x@example.com","name":"a\udc00b"})", "name"},       // lone surrogate
+      {R"({"email":"x@example.com","metadata":{"k":"a\u0000b"}})", "metadata.k"},
+      {R"({"email":"x@example.com","metadata":{"a\u0000b":"v"}})", std::string("metadata.a\0b", 12)},
+  };
+  for (const auto& [body, field] : cases) {
+    auto c = parse_customer_create(body, 32);
+    ASSERT_FALSE(c) << body;
+    EXPECT_EQ(c.error().kind, error_kind::bad_request) << body;
+    ASSERT_EQ(c.error().details.size(), 1u) << body;
+    EXPECT_EQ(c.error().details[0].field, field) << body;
+  }
+  auto ok = parse_customer_create(R"({"email":"x@example.com","name":"Zoë \ud83d\ude00"})", 32);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(*ok->name, "Zoë \xf0\x9f\x98\x80") << "a surrogate pair is one code point";
+}
+
+TEST(CustomerJson, ADuplicateKeyAnywhereIsRefusedByName) {
+  auto twice = parse_customer_create(R"({"email":"x@example.com","addresses":[],"addresses":[]})", 32);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().details[0].field, "addresses");
+  EXPECT_EQ(twice.error().details[0].reason, "appears more than once");
+  auto nested = parse_customer_create(R"({"email":"x@example.com","addresses":[
+      {"address1":"a","city":"b","city":"c","postalCode":"c","country":"US"}]})", 32);
+  ASSERT_FALSE(nested);
+  EXPECT_EQ(nested.error().details[0].field, "addresses[0].city");
+  auto patch = parse_customer_patch(R"({"name":"a","name":"b"})", 32);
+  ASSERT_FALSE(patch);
+  EXPECT_EQ(patch.error().details[0].field, "name");
+}
+
+TEST(CustomerJson, TheBodyIsOneJsonValueWithNothingAroundIt) {
+  auto bom = parse_customer_create("\xEF\xBB\xBF{\"email\":\"x@example.com\"}", 32);
+  ASSERT_FALSE(bom);
+  EXPECT_EQ(bom.error().kind, error_kind::bad_request);
+  const std::string after_nul = std::string("{\"email\":\"x@example.com\"}") + '\0' + "garbage";
+  auto nul = parse_customer_create(after_nul, 32);
+  ASSERT_FALSE(nul);
+  EXPECT_NE(nul.error().message.find("NUL"), std::string::npos) << nul.error().message;
+  auto trailing = parse_customer_create(R"({"email":"x@example.com"} {})", 32);
+  ASSERT_FALSE(trailing);
 }
 
 }  // namespace

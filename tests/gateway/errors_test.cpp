@@ -126,5 +126,15 @@ TEST(ErrorResponse, DomainErrorKeepsUpstreamFactsAndRetryHints) {
   EXPECT_STREQ(doc["error"]["details"][0]["field"].GetString(), "email");
 }
 
+TEST(ErrorResponse, BodiesAreValidUtf8WhateverTheMessageQuotes) {
+  auto e = make_error(error_kind::not_found, "Customer '\xff\xfe' not found");
+  e.details.push_back({"metadata.\xc0\xaf", "bad"});
+  const auto res = to_response(e, "r");
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(res.body.c_str(), res.body.size());
+  ASSERT_FALSE(doc.HasParseError()) << "a strict client can read it";
+  EXPECT_STREQ(doc["error"]["message"].GetString(), "Customer '\xef\xbf\xbd\xef\xbf\xbd' not found");
+}
+
 }  // namespace
 }  // namespace custbridge::api

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/json_check.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/errors.hpp"
 
@@ -131,6 +132,10 @@ domain::result<rapidjson::Document> parse_body(const platform_store& store, cons
   rapidjson::Document doc;
   doc.Parse(response.body.c_str(), response.body.size());
   if (doc.HasParseError()) return unreadable(store, response, "a body that is not JSON");
+  // Never passed on: a strict client could not read a canonical body made from it.
+  if (auto problem = find_json_problem(doc, false))
+    return unreadable(store, response,
+                      "a body whose " + (problem->field.empty() ? std::string("value") : problem->field) + " " + problem->reason);
   return doc;
 }
 
