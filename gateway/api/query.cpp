@@ -50,7 +50,8 @@ result<domain::list_query> parse_list_query(std::string_view query) {
       q.limit = static_cast<int>(*v);
     } else if (key == "offset") {
       auto v = to_integer(value);
-      if (!v || *v < 0) return bad_parameter(key, "must be an integer of 0 or more");
+      if (!v || *v < 0 || *v > domain::max_list_offset)
+        return bad_parameter(key, "must be an integer from 0 to " + std::to_string(domain::max_list_offset));
       q.offset = *v;
     } else if (key == "email") {
       if (value.empty() || value.size() > 255) return bad_parameter(key, "must be 1-255 characters");

@@ -87,6 +87,11 @@ struct customer_patch {
 
 enum class sort_field { created_at, updated_at, name, email };
 
+// The largest list offset a client may ask for. Far past any store served page by page,
+// and small enough that offset + limit, and a platform's page arithmetic in int, never
+// overflow.
+inline constexpr std::int64_t max_list_offset = 100'000'000;
+
 struct list_query {
   int limit = 50;
   std::int64_t offset = 0;

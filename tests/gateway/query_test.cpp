@@ -43,6 +43,12 @@ TEST(ListQuery, RejectionsNameTheParameter) {
   EXPECT_FALSE(parse_list_query("limit=1e2"));
   EXPECT_FALSE(parse_list_query("limit=99999999999999999999"));
   EXPECT_FALSE(parse_list_query("offset=-5"));
+  // The pagination maths used to overflow here and say hasNext on an empty page.
+  auto huge = parse_list_query("offset=9223372036854775807");
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().details[0].reason, "must be an integer from 0 to 100000000");
+  EXPECT_FALSE(parse_list_query("offset=100000001"));
+  EXPECT_TRUE(parse_list_query("offset=100000000"));
   EXPECT_FALSE(parse_list_query("search=%ZZ"));
   EXPECT_FALSE(parse_list_query("page=2"));
 }
