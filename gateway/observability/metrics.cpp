@@ -1,5 +1,7 @@
 #include "gateway/observability/metrics.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace custbridge::observability {
@@ -18,8 +20,15 @@ metrics::metrics(std::set<std::string> known_stores) : known_stores_(std::move(k
 void metrics::record_request(std::string_view store, std::string_view route, std::string_view method, int status,
                              double seconds) {
   std::string store_label = store.empty() ? "" : known_stores_.contains(std::string(store)) ? std::string(store) : "unknown";
+  // Methods are a closed set too: an invented one must not make a new series.
+  static constexpr std::array<std::string_view, 8> known_methods = {"GET",    "HEAD",    "POST",  "PUT",
+                                                                    "PATCH",  "DELETE",  "OPTIONS", "TRACE"};
+  const bool known_method = std::find(known_methods.begin(), known_methods.end(), method) != known_methods.end();
+  const std::string method_label = known_method ? std::string(method) : "other";
+  // Statuses a response can have; anything else would be a bug, counted apart.
+  const int status_label = status >= 100 && status <= 599 ? status : 0;
   std::lock_guard lock(mutex_);
-  ++requests_[{store_label, std::string(route), std::string(method), status}];
+  ++requests_[{store_label, std::string(route), method_label, status_label}];
   auto& h = latency_[{store_label, std::string(route)}];
   for (std::size_t i = 0; i < latency_buckets.size(); ++i)
     if (seconds <= latency_buckets[i]) ++h.buckets[i];

@@ -14,8 +14,9 @@
 namespace custbridge::observability {
 
 // Request counters and latency histograms, rendered as Prometheus text.
-// Thread-safe. Store labels are limited to the configured stores (anything
-// else is recorded as "unknown") so a client cannot grow the series without bound.
+// Thread-safe. Every label comes from a closed set, so a client cannot grow the series
+// without bound: stores are the configured ones (else "unknown"), routes are templates,
+// methods the standard ones (else "other").
 class metrics {
  public:
   static constexpr std::array<double, 14> latency_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
