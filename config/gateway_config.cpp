@@ -244,7 +244,7 @@ void read_api_keys(reader& r, const YAML::Node& node, const std::map<std::string
     return;
   }
   static const std::regex hex64("[0-9a-f]{64}");
-  std::set<std::string> seen_hashes;
+  std::set<std::string> seen_hashes, seen_names;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const auto& k = node[i];
     const std::string path = "api_keys[" + std::to_string(i) + "]";
@@ -252,7 +252,12 @@ void read_api_keys(reader& r, const YAML::Node& node, const std::map<std::string
     r.check_keys(k, path, {"name", "sha256", "stores", "scopes"});
     api_key_config key;
     if (auto n = k["name"]) {
-      if (auto v = r.string(n, path + ".name")) key.name = *v;
+      if (auto v = r.string(n, path + ".name")) {
+        // Names go to the access log; they must say which key it was.
+        if (!seen_names.insert(*v).second)
+          r.error(n, path + ".name", "the name '" + *v + "' is used by another key");
+        key.name = *v;
+      }
     } else {
       r.error(k, path + ".name", "missing required key 'name'");
     }

@@ -62,7 +62,7 @@ bool valid_idempotency_key(std::string_view key) {
 // key and body; another body under the same key is a conflict.
 boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr ctx, const http::request& req,
                                                                     backends::customer_backend& backend,
-                                                                    const std::string& store_id, const std::string& key_name,
+                                                                    const std::string& store_id, const std::string& key_scope,
                                                                     const std::string& request_id) {
   const std::string key(req.header("idempotency-key"));
   const int depth = ctx->config.server.max_json_depth;
@@ -72,7 +72,7 @@ boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr c
   if (!valid_idempotency_key(key))
     co_return make_error(error_kind::bad_request, "Idempotency-Key must be 1-255 printable ASCII characters");
   const auto fingerprint = sha256_hex(req.method + " " + req.target + "\n" + req.body);
-  auto claim = ctx->idempotency->begin(store_id, key_name, key, fingerprint);
+  auto claim = ctx->idempotency->begin(store_id, key_scope, key, fingerprint);
   switch (claim.result) {
     case state::idempotency_store::outcome::replay:
       claim.response.set("Idempotent-Replayed", "true");
@@ -87,11 +87,11 @@ boost::asio::awaitable<result<http::response>> create_idempotently(context_ptr c
   try {
     outcome = co_await create_customer(backend, rc, req.body, depth);
   } catch (...) {
-    ctx->idempotency->release(store_id, key_name, key);
+    ctx->idempotency->release(store_id, key_scope, key);
     throw;
   }
   // A replayed error carries the first request's id, as a replay is that response.
-  ctx->idempotency->complete(store_id, key_name, key, outcome ? *outcome : to_response(outcome.error(), request_id));
+  ctx->idempotency->complete(store_id, key_scope, key, outcome ? *outcome : to_response(outcome.error(), request_id));
   co_return outcome;
 }
 
@@ -143,6 +143,9 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
   auto key = ctx->keys.authorize(req, route.store_id, need);
   if (!key) co_return request_outcome{from_denial(key.error()), route.store_id, {}};
   request_outcome out{make_error(error_kind::internal, "unreachable"), route.store_id, (*key)->name};
+  // Idempotency records belong to the key itself (its hash), never to a name two keys
+  // could share.
+  const std::string key_scope = (*key)->sha256;
 
   auto backend_it = ctx->backends.find(route.store_id);
   if (backend_it == ctx->backends.end()) {
@@ -163,7 +166,7 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
     if (method == "GET")
       out.response = co_await list_customers(backend, rc, std::string(req.query()));
     else
-      out.response = co_await create_idempotently(ctx, req, backend, route.store_id, out.key_name, request_id);
+      out.response = co_await create_idempotently(ctx, req, backend, route.store_id, key_scope, request_id);
     co_return out;
   }
   if (!is_uuid(route.customer_id)) {

@@ -11,7 +11,7 @@ namespace custbridge::state {
 class database;
 
 // Remembers the outcome of POSTs sent with an Idempotency-Key, in the state
-// database so it survives restarts. A key is scoped to (store, API key name) and
+// database so it survives restarts. A key is scoped to (store, the API key's hash) and
 // lives for `ttl` (24 h). Thread-safe.
 class idempotency_store {
  public:

@@ -65,6 +65,11 @@ TEST(GatewayConfig, StoreIdsAndKeys) {
   const std::string twice = "stores: {s: {backend: local}}\napi_keys:\n  - {name: a, sha256: " + key_hash +
                             ", stores: [s], scopes: [\"*\"]}\n  - {name: b, sha256: " + key_hash + ", stores: [s], scopes: [\"*\"]}\n";
   EXPECT_THAT(messages(twice), ElementsAre("gw.yaml:4:23: api_keys[1].sha256: the same key is configured twice"));
+  // Two keys under one name shared idempotency records and were one line in the log.
+  const std::string named_twice = "stores: {s: {backend: local}}\napi_keys:\n  - {name: a, sha256: " + key_hash +
+                                  ", stores: [s], scopes: [\"*\"]}\n  - {name: a, sha256: " + std::string(64, 'b') +
+                                  ", stores: [s], scopes: [\"*\"]}\n";
+  EXPECT_THAT(messages(named_twice), ElementsAre("gw.yaml:4:12: api_keys[1].name: the name 'a' is used by another key"));
 }
 
 TEST(GatewayConfig, PlatformStores) {
