@@ -49,13 +49,20 @@ database::database(const std::string& path) {
     sqlite3_close(db_);
     throw std::runtime_error("cannot open SQLite database '" + path + "': " + message);
   }
-  sqlite3_busy_timeout(db_, 5000);
-  exec(db_, "PRAGMA journal_mode = WAL");
-  exec(db_, "PRAGMA synchronous = NORMAL");
-  exec(db_, "PRAGMA foreign_keys = ON");
   path_ = path;
-  adopt_single_version();
-  migrate(gateway_schema());
+  try {
+    sqlite3_busy_timeout(db_, 5000);
+    exec(db_, "PRAGMA journal_mode = WAL");
+    exec(db_, "PRAGMA synchronous = NORMAL");
+    exec(db_, "PRAGMA foreign_keys = ON");
+    adopt_single_version();
+    migrate(gateway_schema());
+  } catch (...) {
+    // No destructor runs for a constructor that throws: close the connection here.
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 void database::adopt_single_version() {
