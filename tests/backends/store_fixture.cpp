@@ -37,14 +37,9 @@ store_fixture::store_fixture(int threads)
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
 }
 
-store_fixture::store_fixture(config::store_config config, int threads) : store_fixture(threads) {
-  try {
-    add(std::move(config));
-  } catch (...) {
-    stop();
-    throw;
-  }
-}
+// The delegated constructor has completed, so a refusal here still runs the destructor
+// (which stops the threads).
+store_fixture::store_fixture(config::store_config config, int threads) : store_fixture(threads) { add(std::move(config)); }
 
 store_fixture::store_fixture(const custbridge::testing::emulator_process& emulator, std::string backend,
                              std::string store_id, std::string token, std::size_t emulator_store, int threads)
