@@ -100,6 +100,14 @@ void attribute_directory::forget() {
   cached_.reset();
 }
 
+boost::asio::awaitable<domain::result<void>> attribute_directory::write_default(std::int64_t attribute_id,
+                                                                                std::uint64_t customer_pid, std::string value,
+                                                                                const call_context& ctx) {
+  auto written = co_await write_default_value(*store_, attribute_id, customer_pid, std::move(value), ctx);
+  if (!written) forget();
+  co_return written;
+}
+
 boost::asio::awaitable<domain::result<void>> write_default_value(const platform_store& store, std::int64_t attribute_id,
                                                                  std::uint64_t customer_pid, std::string value,
                                                                  const call_context& ctx) {

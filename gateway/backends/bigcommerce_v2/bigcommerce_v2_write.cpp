@@ -77,11 +77,8 @@ asio::awaitable<domain::result<domain::customer>> bigcommerce_v2_backend::create
     stored = bigcommerce::default_value(default_pid);
     auto attribute = co_await attributes_.ensure_default(ctx);
     if (!attribute) co_return co_await undo_create(customer->id, customer_pid, created_ids, "storing the default address", attribute.error(), ctx);
-    auto w = co_await bigcommerce::write_default_value(*store_, *attribute, customer_pid, *stored, ctx);
-    if (!w) {
-      attributes_.forget();
-      co_return co_await undo_create(customer->id, customer_pid, created_ids, "storing the default address", w.error(), ctx);
-    }
+    auto w = co_await attributes_.write_default(*attribute, customer_pid, *stored, ctx);
+    if (!w) co_return co_await undo_create(customer->id, customer_pid, created_ids, "storing the default address", w.error(), ctx);
   }
   finish(*customer, stored);
   co_return std::move(*customer);
@@ -119,7 +116,7 @@ asio::awaitable<domain::result<void>> bigcommerce_v2_backend::remove(request_con
   // BigCommerce lets a customer with orders be deleted; the canonical API does not.
   auto orders = co_await bigcommerce::has_orders(*store_, *pid, ctx);
   if (!orders) co_return orders.error();
-  if (*orders) co_return domain::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
+  if (*orders) co_return customer_has_orders();
   auto r = co_await call_raw(*store_, make_request("DELETE", "/v2/customers/" + std::to_string(*pid)), ctx);
   if (!r) co_return r.error();
   if (r->status == 404) co_return customer_not_found(id);

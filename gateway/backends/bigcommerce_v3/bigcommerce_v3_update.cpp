@@ -76,9 +76,7 @@ class v3_update_calls final : public bigcommerce::update_calls {
 
   awaitable<domain::result<void>> set_default(std::string value) override {
     if (!attribute_) co_return domain::make_error(error_kind::internal, "the default-address attribute was not looked up");
-    auto r = co_await bigcommerce::write_default_value(*b_.store_, *attribute_, pid_, std::move(value), ctx_);
-    if (!r) b_.attributes_.forget();
-    co_return r;
+    co_return co_await b_.attributes_.write_default(*attribute_, pid_, std::move(value), ctx_);
   }
 
  private:

@@ -110,12 +110,9 @@ awaitable<domain::result<domain::customer>> bigcommerce_v3_backend::create(reque
       else failure = attribute.error();
     }
     if (default_attribute) {
-      auto recorded = co_await bigcommerce::write_default_value(*store_, *default_attribute, *customer_pid,
-                                                                bigcommerce::default_value(default_pid), ctx);
-      if (!recorded) {
-        attributes_.forget();
-        failure = recorded.error();
-      }
+      const auto value = bigcommerce::default_value(default_pid);
+      auto recorded = co_await attributes_.write_default(*default_attribute, *customer_pid, value, ctx);
+      if (!recorded) failure = recorded.error();
     }
   }
   if (!failure) {
@@ -154,7 +151,7 @@ awaitable<domain::result<void>> bigcommerce_v3_backend::remove(request_context r
 
   auto orders = co_await bigcommerce::has_orders(*store_, *pid, ctx);
   if (!orders) co_return orders.error();
-  if (*orders) co_return domain::make_error(error_kind::conflict, "Cannot delete customer with existing orders");
+  if (*orders) co_return customer_has_orders();
   auto deleted = co_await send("DELETE", "/v3/customers?id:in=" + n, "", ctx);
   if (!deleted) co_return deleted.error();
   co_return domain::result<void>();

@@ -179,8 +179,9 @@ boost::asio::awaitable<domain::result<void>> remove_customer(store_ptr store, ca
     // Nuvemshop refuses with 422 "Cannot delete a customer with orders": the canonical
     // answer is the local store's 409, whatever the error table says.
     if (r->status == 422 && ascii_lower(r->body).find("order") != std::string::npos) {
-      e.kind = error_kind::conflict;
-      e.message = "Cannot delete customer with existing orders";
+      const auto canonical = customer_has_orders();
+      e.kind = canonical.kind;
+      e.message = canonical.message;
       e.details.clear();
     }
     co_return e;

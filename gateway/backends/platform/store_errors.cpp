@@ -12,4 +12,8 @@ domain::error duplicate_email() {
   return domain::make_error(domain::error_kind::conflict, "Customer with this email already exists");
 }
 
+domain::error customer_has_orders() {
+  return domain::make_error(domain::error_kind::conflict, "Cannot delete customer with existing orders");
+}
+
 }  // namespace custbridge::backends

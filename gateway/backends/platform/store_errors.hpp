@@ -13,4 +13,7 @@ domain::error customer_not_found(std::string_view canonical_id);
 // 409 CONFLICT "Customer with this email already exists".
 domain::error duplicate_email();
 
+// 409 CONFLICT "Cannot delete customer with existing orders".
+domain::error customer_has_orders();
+
 }  // namespace custbridge::backends
