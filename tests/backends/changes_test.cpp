@@ -1,13 +1,10 @@
 // changes(cursor, limit) on each kind of store, built as the gateway builds them: the
 // local SQLite store, and make_platform_backend against a real cb-emulator for
-// Nuvemshop, BigCommerce V3 and V2. Same scenarios, same expectations.
+// Nuvemshop, BigCommerce V3 and V2 (tests/backends/store_fixture.hpp). Same scenarios,
+// same expectations.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -21,8 +18,8 @@
 #include "common/timestamp.hpp"
 #include "gateway/backends/change_cursor.hpp"
 #include "gateway/backends/local/sqlite_store.hpp"
-#include "gateway/backends/platform/platform_factory.hpp"
 #include "gateway/state/database.hpp"
+#include "tests/backends/store_fixture.hpp"
 #include "tests/support/emulator_process.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -36,49 +33,35 @@ const std::string store_id = "store-feed";
 // One store under test, its io thread, and the emulator behind it when it is a platform's.
 class feed_store {
  public:
-  explicit feed_store(std::string backend) : backend_name_(std::move(backend)), guard_(io_.get_executor()), thread_([this] { io_.run(); }) {
+  explicit feed_store(std::string backend) : backend_name_(std::move(backend)) {
     if (backend_name_ == "local") {
       dir_ = std::filesystem::temp_directory_path() / ("cb-feed-" + random_alnum(10));
       std::filesystem::create_directories(dir_);
       open_local();
       return;
     }
-    emulator_ = std::make_unique<testing::emulator_process>(
-        CUSTBRIDGE_EMULATOR_PATH, backend_name_ == "nuvemshop" ? "nuvemshop" : "bigcommerce",
-        std::vector<std::string>{"--customers", "0", "--rate-scale", "100"});
-    config::store_config cfg;
-    cfg.id = store_id;
-    cfg.backend = backend_name_;
-    cfg.platform.base_url = emulator_->base_url();
-    cfg.platform.access_token = emulator_->stores().at(0).access_token;
-    cfg.platform.user_agent = "custbridge-tests (dev@custbridge.invalid)";
-    cfg.platform.timeout = std::chrono::seconds(10);
-    auto made = make_platform_backend(cfg, io_.get_executor());
-    if (!made) throw std::runtime_error(made.error());
-    backend_ = std::move(*made);
+    emulator_ = testing_stores::start_emulator(backend_name_, {"--customers", "0", "--rate-scale", "100"});
+    fixture_.add(testing_stores::emulator_store_config(*emulator_, backend_name_, store_id));
   }
   ~feed_store() {
-    backend_.reset();
-    guard_.reset();
-    io_.stop();
-    thread_.join();
+    local_.reset();
     std::error_code ignored;
     if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
   }
 
   const std::string& name() const { return backend_name_; }
-  customer_backend& backend() { return *backend_; }
+  customer_backend& backend() { return local_ ? *local_ : fixture_.backend(); }
   testing::emulator_process* emulator() { return emulator_.get(); }
 
   // A new sqlite_store (and database connection) on the same file.
   void reopen_local() {
-    backend_.reset();
+    local_.reset();
     open_local();
   }
 
   template <class T>
   T run(boost::asio::awaitable<T> op) {
-    return boost::asio::co_spawn(io_, std::move(op), boost::asio::use_future).get();
+    return fixture_.run(std::move(op));
   }
   request_context rc() const { return {store_id, "feed-test"}; }
 
@@ -95,14 +78,14 @@ class feed_store {
     domain::customer_create in;
     in.email = email;
     in.name = name;
-    auto c = run(backend_->create(rc(), in));
+    auto c = run(backend().create(rc(), in));
     if (!c) throw std::runtime_error("create failed: " + c.error().message);
     return c->id;
   }
   domain::customer rename(const std::string& id, const std::string& name) {
     domain::customer_patch p;
     p.name.set(name);
-    auto c = run(backend_->update(rc(), id, p));
+    auto c = run(backend().update(rc(), id, p));
     if (!c) throw std::runtime_error("update failed: " + c.error().message);
     return *c;
   }
@@ -112,29 +95,27 @@ class feed_store {
       domain::list_query q;
       q.offset = offset;
       q.descending = false;
-      auto page = run(backend_->list(rc(), q));
+      auto page = run(backend().list(rc(), q));
       if (!page) throw std::runtime_error("list failed: " + page.error().message);
       for (auto& c : page->items) out.push_back(c.id);
       if (page->items.size() < 50) return out;
     }
   }
   domain::result<change_page> changes(const std::string& cursor, int limit) {
-    return run(backend_->changes(rc(), cursor, limit));
+    return run(backend().changes(rc(), cursor, limit));
   }
 
  private:
   void open_local() {
     auto db = std::make_shared<state::database>((dir_ / "state.db").string());
-    backend_ = std::make_shared<sqlite_store>(db);
+    local_ = std::make_shared<sqlite_store>(db);
   }
 
   std::string backend_name_;
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
   std::filesystem::path dir_;
   std::unique_ptr<testing::emulator_process> emulator_;
-  std::shared_ptr<customer_backend> backend_;
+  testing_stores::store_fixture fixture_;     // the platform store, and the io thread of every kind
+  std::shared_ptr<customer_backend> local_;  // the local store, when that is the kind
 };
 
 // What a reader saw: every change in delivery order.

@@ -1,7 +1,8 @@
 #include "gateway/backends/bigcommerce/default_address.hpp"
 
 #include <algorithm>
-#include <charconv>
+
+#include "gateway/backends/platform/json_values.hpp"
 
 namespace custbridge::backends::bigcommerce {
 namespace {
@@ -10,34 +11,13 @@ using domain::error_kind;
 
 constexpr auto absent_attribute_ttl = std::chrono::seconds(30);
 
-std::optional<std::uint64_t> decimal(std::string_view s) {
-  std::uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::optional<std::uint64_t> numeric(const rapidjson::Value& v) {
-  if (v.IsUint64()) return v.GetUint64();
-  if (v.IsString()) return decimal({v.GetString(), v.GetStringLength()});
-  return std::nullopt;
-}
-
-upstream::upstream_request request(std::string method, std::string target, std::string body = {}) {
-  upstream::upstream_request r;
-  r.method = std::move(method);
-  r.target = std::move(target);
-  r.body = std::move(body);
-  return r;
-}
-
 }  // namespace
 
 std::optional<std::uint64_t> resolve_default(const std::optional<std::string>& stored,
                                              const std::vector<std::uint64_t>& address_pids) {
   if (stored && *stored == no_default_value) return std::nullopt;
   if (stored)
-    if (auto n = decimal(*stored); n && std::find(address_pids.begin(), address_pids.end(), *n) != address_pids.end())
+    if (auto n = parse_decimal(*stored); n && std::find(address_pids.begin(), address_pids.end(), *n) != address_pids.end())
       return n;
   if (address_pids.empty()) return std::nullopt;
   return *std::min_element(address_pids.begin(), address_pids.end());
@@ -69,7 +49,7 @@ boost::asio::awaitable<domain::result<attribute_directory::ids>> attribute_direc
     std::lock_guard lock(mutex_);
     if (cached_ && !refresh && (cached_->default_attribute || now - read_at_ < absent_attribute_ttl)) co_return *cached_;
   }
-  auto r = co_await call(*store_, request("GET", "/v3/customers/attributes?limit=250"), ctx);
+  auto r = co_await call(*store_, make_request("GET", "/v3/customers/attributes?limit=250"), ctx);
   if (!r) co_return r.error();
   ids out;
   std::vector<std::pair<std::string, std::int64_t>> by_name;
@@ -83,7 +63,7 @@ boost::asio::awaitable<domain::result<attribute_directory::ids>> attribute_direc
           auto id_it = a.FindMember("id");
           auto name_it = a.FindMember("name");
           if (id_it == a.MemberEnd() || name_it == a.MemberEnd() || !name_it->value.IsString()) continue;
-          auto id = numeric(id_it->value);
+          auto id = numeric_id(id_it->value);
           if (!id) continue;
           std::string name(name_it->value.GetString(), name_it->value.GetStringLength());
           const auto sid = static_cast<std::int64_t>(*id);
@@ -106,7 +86,7 @@ boost::asio::awaitable<domain::result<std::int64_t>> attribute_directory::ensure
   if (!found) co_return found.error();
   if (found->default_attribute) co_return *found->default_attribute;
   const std::string body = R"([{"name":")" + std::string(default_attribute_name) + R"(","type":"string"}])";
-  auto created = co_await call(*store_, request("POST", "/v3/customers/attributes", body), ctx);
+  auto created = co_await call(*store_, make_request("POST", "/v3/customers/attributes", body), ctx);
   found = co_await get(ctx, true);
   if (!found) co_return found.error();
   if (found->default_attribute) co_return *found->default_attribute;
@@ -120,12 +100,20 @@ void attribute_directory::forget() {
   cached_.reset();
 }
 
+boost::asio::awaitable<domain::result<void>> attribute_directory::write_default(std::int64_t attribute_id,
+                                                                                std::uint64_t customer_pid, std::string value,
+                                                                                const call_context& ctx) {
+  auto written = co_await write_default_value(*store_, attribute_id, customer_pid, std::move(value), ctx);
+  if (!written) forget();
+  co_return written;
+}
+
 boost::asio::awaitable<domain::result<void>> write_default_value(const platform_store& store, std::int64_t attribute_id,
                                                                  std::uint64_t customer_pid, std::string value,
                                                                  const call_context& ctx) {
   const std::string body = "[{\"attribute_id\":" + std::to_string(attribute_id) +
                            ",\"customer_id\":" + std::to_string(customer_pid) + ",\"value\":\"" + value + "\"}]";
-  auto r = co_await call(store, request("PUT", "/v3/customers/attribute-values", body), ctx);
+  auto r = co_await call(store, make_request("PUT", "/v3/customers/attribute-values", body), ctx);
   if (!r) co_return r.error();
   co_return domain::result<void>{};
 }

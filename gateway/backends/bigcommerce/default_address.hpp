@@ -68,6 +68,9 @@ class attribute_directory {
   boost::asio::awaitable<domain::result<std::int64_t>> ensure_default(const call_context& ctx);
   // After a failed value write (the attribute may have been deleted on the platform).
   void forget();
+  // write_default_value, forgetting the cached ids when it fails.
+  boost::asio::awaitable<domain::result<void>> write_default(std::int64_t attribute_id, std::uint64_t customer_pid,
+                                                             std::string value, const call_context& ctx);
 
  private:
   std::shared_ptr<const platform_store> store_;

@@ -1,9 +1,6 @@
 #include "gateway/backends/nuvemshop/nuvemshop_backend.hpp"
 #include "common/text.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <atomic>
 
@@ -11,6 +8,8 @@
 #include "gateway/backends/nuvemshop/nuvemshop_calls.hpp"
 #include "gateway/backends/nuvemshop/nuvemshop_list.hpp"
 #include "gateway/backends/platform/id_order_feed.hpp"
+#include "gateway/backends/platform/json_values.hpp"
+#include "gateway/backends/platform/store_errors.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/mapper.hpp"
 
@@ -22,13 +21,6 @@ using namespace nuvemshop;
 using store_ptr = std::shared_ptr<const platform_store>;
 
 const std::string& marketing_read_only = nuvemshop_capabilities().marketing_opt_in_writable.reason;
-
-std::string to_json(const rapidjson::Value& v) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  v.Accept(w);
-  return std::string(sb.GetString(), sb.GetSize());
-}
 
 // The mapper's `dropped` fields are values the client set that Nuvemshop has no place
 // for (an address company...). Writing the rest would lose them silently: refuse.
@@ -45,7 +37,7 @@ domain::result<std::string> platform_body(const platform_store& store, const rap
   const auto report = mappers::request_body(*store.plan, canonical, op, body, body.GetAllocator());
   if (!report.invalid.empty()) return invalid_fields(report);
   if (!report.dropped.empty()) return dropped_fields(report);
-  return to_json(body);
+  return serialize(body);
 }
 
 boost::asio::awaitable<domain::result<domain::customer>> get_customer(store_ptr store, call_context ctx, std::string id) {
@@ -80,7 +72,7 @@ boost::asio::awaitable<domain::result<domain::customer>> create_customer(store_p
   // error table still maps a 422 "has already been taken" to the same 409 for races.
   auto taken = co_await email_taken(*store, input.email, std::nullopt, ctx);
   if (!taken) co_return taken.error();
-  if (*taken) co_return domain::make_error(error_kind::conflict, "Customer with this email already exists");
+  if (*taken) co_return duplicate_email();
 
   auto created = co_await write_customer(*store, "POST", "/customers", std::move(*body), ctx);
   if (!created) co_return created.error();
@@ -139,7 +131,7 @@ boost::asio::awaitable<domain::result<domain::customer>> update_customer(store_p
   if (patch.email && ascii_lower(next.email) != ascii_lower(before.email)) {
     auto taken = co_await email_taken(*store, next.email, *pid, ctx);
     if (!taken) co_return taken.error();
-    if (*taken) co_return domain::make_error(error_kind::conflict, "Customer with this email already exists");
+    if (*taken) co_return duplicate_email();
   }
 
   rapidjson::Document canonical;
@@ -187,8 +179,9 @@ boost::asio::awaitable<domain::result<void>> remove_customer(store_ptr store, ca
     // Nuvemshop refuses with 422 "Cannot delete a customer with orders": the canonical
     // answer is the local store's 409, whatever the error table says.
     if (r->status == 422 && ascii_lower(r->body).find("order") != std::string::npos) {
-      e.kind = error_kind::conflict;
-      e.message = "Cannot delete customer with existing orders";
+      const auto canonical = customer_has_orders();
+      e.kind = canonical.kind;
+      e.message = canonical.message;
       e.details.clear();
     }
     co_return e;

@@ -48,10 +48,6 @@ std::int64_t parse_total(std::string_view s) {
 
 }  // namespace
 
-domain::error customer_not_found(std::string_view canonical_id) {
-  return domain::make_error(error_kind::not_found, "Customer '" + std::string(canonical_id) + "' not found");
-}
-
 domain::result<platform_customer> read_customer(const platform_store& store, const rapidjson::Value& raw,
                                              json_allocator& scratch) {
   if (!raw.IsObject())

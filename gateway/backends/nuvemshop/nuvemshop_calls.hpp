@@ -13,6 +13,7 @@
 #include "gateway/domain/error.hpp"
 #include "gateway/backends/platform/platform_store.hpp"
 #include "gateway/backends/platform/query_string.hpp"
+#include "gateway/backends/platform/store_errors.hpp"
 #include "gateway/domain/customer.hpp"
 
 // The Nuvemshop requests the adapter makes, with the platform's replies read into
@@ -35,9 +36,6 @@ struct customer_list_page {
   bool past_end = false;
   std::string date;  // the answer's HTTP Date header, "" if none
 };
-
-// "Customer '<id>' not found", the canonical 404.
-domain::error customer_not_found(std::string_view canonical_id);
 
 
 // One platform customer object -> the domain customer with this store's UUIDs. The

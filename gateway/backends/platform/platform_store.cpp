@@ -1,9 +1,9 @@
 #include "gateway/backends/platform/platform_store.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "common/json_check.hpp"
+#include "gateway/backends/platform/json_values.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/errors.hpp"
 
@@ -24,19 +24,6 @@ domain::error_kind kind_from_code(std::string_view code) {
   if (code == "UPSTREAM_UNAVAILABLE" || code == "UNAVAILABLE") return error_kind::unavailable;
   if (code == "UPSTREAM_TIMEOUT") return error_kind::upstream_timeout;
   return error_kind::upstream_error;
-}
-
-std::optional<std::uint64_t> parse_decimal(std::string_view s) {
-  std::uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
-std::optional<std::uint64_t> numeric_id(const Value& v) {
-  if (v.IsUint64()) return v.GetUint64();
-  if (v.IsString()) return parse_decimal({v.GetString(), v.GetStringLength()});
-  return std::nullopt;
 }
 
 std::string string_or_empty(const Value& obj, const char* key) {
@@ -68,6 +55,14 @@ void set_metadata(Value& obj, const std::map<std::string, std::string>& metadata
 }
 
 }  // namespace
+
+upstream::upstream_request make_request(std::string method, std::string target, std::string body) {
+  upstream::upstream_request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.body = std::move(body);
+  return r;
+}
 
 upstream::client_options client_options_from(const config::platform_config& cfg) {
   upstream::client_options o;

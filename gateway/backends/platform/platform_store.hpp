@@ -71,6 +71,9 @@ struct platform_store {
 // rate-limit dialect.
 upstream::client_options client_options_from(const config::platform_config& cfg);
 
+// A request to send with call or call_raw.
+upstream::upstream_request make_request(std::string method, std::string target, std::string body = {});
+
 // Sends one request. Transport failures become 502/504/503/429 (with Retry-After);
 // a platform status of 400 and above becomes the canonical error its mapping's
 // error table names, with the platform's status and words under error.upstream.

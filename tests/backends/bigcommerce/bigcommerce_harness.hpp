@@ -2,20 +2,12 @@
 
 #include <rapidjson/document.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <map>
-#include <memory>
-#include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "gateway/backends/bigcommerce_v2/bigcommerce_v2_backend.hpp"
-#include "gateway/backends/bigcommerce_v3/bigcommerce_v3_backend.hpp"
-#include "mappers/loader.hpp"
+#include "tests/backends/store_fixture.hpp"
 #include "tests/support/emulator_process.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -23,54 +15,31 @@ namespace custbridge::backends::testing_bc {
 
 namespace asio = boost::asio;
 
-// One `cb-emulator bigcommerce` store read and written through both adapters, on an
-// io_context run by several threads (as the gateway's server threads would).
+// One `cb-emulator bigcommerce` store read and written through both adapters, built as
+// the gateway builds them, on one io_context run by three threads (as the gateway's
+// server threads would).
 struct harness {
   custbridge::testing::emulator_process emulator;
-  asio::io_context io{4};
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::vector<std::thread> threads;
-  std::shared_ptr<platform_store> v2_store, v3_store;
-  std::shared_ptr<customer_backend> v2, v3;
+  testing_stores::store_fixture fixture{3};
+  asio::io_context& io = fixture.io();
+  const platform_store* v2_store = nullptr;
+  const platform_store* v3_store = nullptr;
+  customer_backend* v2 = nullptr;
+  customer_backend* v3 = nullptr;
 
-  explicit harness(std::vector<std::string> flags) : emulator(CUSTBRIDGE_EMULATOR_PATH, "bigcommerce", with_fast(flags)) {
-    v2_store = make_store("bigcommerce_v2", platform::bigcommerce_v2, "bc2-store");
-    v3_store = make_store("bigcommerce_v3", platform::bigcommerce_v3, "bc3-store");
-    v2 = make_bigcommerce_v2_backend(v2_store);
-    v3 = make_bigcommerce_v3_backend(v3_store);
-    for (int i = 0; i < 3; ++i) threads.emplace_back([this] { io.run(); });
-  }
-  ~harness() {
-    v2.reset();
-    v3.reset();
-    v2_store.reset();
-    v3_store.reset();
-    work.reset();
-    for (auto& t : threads) t.join();
+  explicit harness(std::vector<std::string> flags)
+      : emulator(CUSTBRIDGE_EMULATOR_PATH, testing_stores::emulator_platform("bigcommerce_v3"), with_fast(flags)) {
+    const auto i2 = fixture.add(testing_stores::emulator_store_config(emulator, "bigcommerce_v2", "bc2-store"));
+    const auto i3 = fixture.add(testing_stores::emulator_store_config(emulator, "bigcommerce_v3", "bc3-store"));
+    v2_store = &fixture.store(i2);
+    v3_store = &fixture.store(i3);
+    v2 = &fixture.backend(i2);
+    v3 = &fixture.backend(i3);
   }
 
   static std::vector<std::string> with_fast(std::vector<std::string> flags) {
     flags.insert(flags.end(), {"--rate-scale", "0"});
     return flags;
-  }
-
-  std::shared_ptr<platform_store> make_store(const std::string& mapping, platform kind, const std::string& id) {
-    auto plan = mappers::load_mapping_file(CUSTBRIDGE_SOURCE_DIR "/mappers/platforms/" + mapping + ".yaml");
-    if (!plan) throw std::runtime_error("mapping does not load");
-    config::platform_config cfg;
-    cfg.base_url = emulator.base_url();
-    cfg.access_token = emulator.stores()[0].access_token;
-    cfg.timeout = std::chrono::seconds(10);
-    auto client = upstream::client::create(io.get_executor(), bigcommerce_v3_client_options(cfg));
-    if (!client) throw std::runtime_error(client.error());
-    auto store = std::make_shared<platform_store>();
-    store->store_id = id;
-    store->kind = kind;
-    store->platform_name = "BigCommerce";
-    store->plan = *plan;
-    store->client = *client;
-    store->timeout = cfg.timeout;
-    return store;
   }
 
   const platform_store& store_of(const std::string& version) const { return version == "v2" ? *v2_store : *v3_store; }
@@ -79,7 +48,7 @@ struct harness {
 
   template <class T>
   T run(asio::awaitable<T> op) {
-    return asio::co_spawn(io, std::move(op), asio::use_future).get();
+    return fixture.run(std::move(op));
   }
 
   custbridge::testing::http_reply admin(const std::string& method, const std::string& what, const std::string& body = "") {

@@ -1,77 +1,43 @@
 // The BigCommerce V2 adapter in-process against a real `cb-emulator bigcommerce`.
-// Each test starts its own emulator; the adapter's upstream client runs on an
+// Each test starts its own emulator; the store is built through the registry and the
+// factory (tests/backends/store_fixture.hpp), its upstream client runs on an
 // io_context thread, and backend calls are awaited through std::future.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <regex>
 #include <set>
-#include <thread>
 
-#include "gateway/backends/bigcommerce_v2/bigcommerce_v2_backend.hpp"
 #include "gateway/domain/customer_patch.hpp"
-#include "mappers/loader.hpp"
+#include "tests/backends/store_fixture.hpp"
 #include "tests/support/emulator_process.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace custbridge::backends {
 namespace {
 
-namespace asio = boost::asio;
 using domain::error_kind;
 using testing::emulator_process;
 
+// One BigCommerce emulator and a V2 store on it, built as the gateway builds it.
 struct harness {
   emulator_process emulator;
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::thread thread;
-  std::shared_ptr<platform_store> store;
-  std::shared_ptr<customer_backend> backend;
+  testing_stores::store_fixture fixture;
+  const platform_store* store;
 
   explicit harness(std::vector<std::string> flags, std::string token = {})
-      : emulator(CUSTBRIDGE_EMULATOR_PATH, "bigcommerce", flags), thread([this] { io.run(); }) {
-    auto plan = mappers::load_mapping_file(CUSTBRIDGE_SOURCE_DIR "/mappers/platforms/bigcommerce_v2.yaml");
-    if (!plan) throw std::runtime_error("mapping does not load");
-    config::platform_config cfg;
-    cfg.base_url = emulator.base_url();
-    cfg.access_token = token.empty() ? emulator.stores()[0].access_token : token;
-    cfg.timeout = std::chrono::seconds(10);
-    auto client = upstream::client::create(io.get_executor(), bigcommerce_v2_client_options(cfg));
-    if (!client) throw std::runtime_error(client.error());
-    store = std::make_shared<platform_store>();
-    store->store_id = "bc2-store";
-    store->kind = platform::bigcommerce_v2;
-    store->platform_name = "BigCommerce";
-    store->plan = *plan;
-    store->client = *client;
-    store->timeout = cfg.timeout;
-    backend = make_bigcommerce_v2_backend(store);
-  }
-  ~harness() {
-    backend.reset();
-    store.reset();
-    work.reset();
-    thread.join();
-  }
+      : emulator(CUSTBRIDGE_EMULATOR_PATH, testing_stores::emulator_platform("bigcommerce_v2"), flags),
+        fixture(emulator, "bigcommerce_v2", "bc2-store", std::move(token)),
+        store(&fixture.store()) {}
 
-  template <class T>
-  T run(asio::awaitable<T> op) {
-    return asio::co_spawn(io, std::move(op), asio::use_future).get();
-  }
-
-  domain::result<domain::customer> get(const std::string& id) { return run(backend->get({store->store_id, "test-request"}, id)); }
-  domain::result<domain::customer> create(domain::customer_create in) { return run(backend->create({store->store_id, "test-request"}, std::move(in))); }
+  domain::result<domain::customer> get(const std::string& id) { return fixture.get(id); }
+  domain::result<domain::customer> create(domain::customer_create in) { return fixture.create(std::move(in)); }
   domain::result<domain::customer> update(const std::string& id, domain::customer_patch p) {
-    return run(backend->update({store->store_id, "test-request"}, id, std::move(p)));
+    return fixture.update(id, std::move(p));
   }
-  domain::result<void> remove(const std::string& id) { return run(backend->remove({store->store_id, "test-request"}, id)); }
-  domain::result<domain::customer_page> list(domain::list_query q) { return run(backend->list({store->store_id, "test-request"}, std::move(q))); }
+  domain::result<void> remove(const std::string& id) { return fixture.remove(id); }
+  domain::result<domain::customer_page> list(domain::list_query q) { return fixture.list(std::move(q)); }
 
   // Admin and raw platform requests, straight to the emulator.
   testing::http_reply admin(const std::string& method, const std::string& path, const std::string& body = "") {

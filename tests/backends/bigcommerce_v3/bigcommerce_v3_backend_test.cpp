@@ -1,19 +1,14 @@
-// The BigCommerce V3 adapter in-process against a real cb-emulator: each test reads
+// The BigCommerce V3 adapter in-process against a real cb-emulator, built through the
+// registry and the factory (tests/backends/store_fixture.hpp): each test reads
 // top to bottom as "the canonical call, then what the platform holds (the emulator's dump)".
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <map>
 #include <set>
-#include <thread>
 
-#include "gateway/backends/bigcommerce_v3/bigcommerce_v3_backend.hpp"
-#include "mappers/loader.hpp"
+#include "tests/backends/store_fixture.hpp"
 #include "tests/support/emulator_process.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -45,40 +40,21 @@ class bigcommerce_v3_backend_test : public ::testing::Test {
  protected:
   void start(std::vector<std::string> flags = {"--customers", "0"}, std::string token = "") {
     flags.insert(flags.end(), {"--rate-scale", "100"});
-    emulator_ = std::make_unique<testing::emulator_process>(CUSTBRIDGE_EMULATOR_PATH, "bigcommerce", flags);
-    config::platform_config cfg;
-    cfg.base_url = emulator_->base_url();
-    cfg.access_token = token.empty() ? emulator_->stores()[0].access_token : token;
-    cfg.timeout = std::chrono::seconds(10);
-    auto client = upstream::client::create(io_.get_executor(), bigcommerce_v3_client_options(cfg));
-    ASSERT_TRUE(client) << client.error();
-    auto plan = mappers::load_mapping_file(CUSTBRIDGE_SOURCE_DIR "/mappers/platforms/bigcommerce_v3.yaml");
-    ASSERT_TRUE(plan);
-    auto store = std::make_shared<platform_store>();
-    store->store_id = "bc-main";
-    store->kind = platform::bigcommerce_v3;
-    store->platform_name = "BigCommerce";
-    store->plan = *plan;
-    store->client = *client;
-    store->timeout = cfg.timeout;
-    store_ = store;
-    backend_ = make_bigcommerce_v3_backend(store);
+    emulator_ = testing_stores::start_emulator("bigcommerce_v3", flags);
+    fixture_ = std::make_unique<testing_stores::store_fixture>(*emulator_, "bigcommerce_v3", "bc-main", token);
+    store_ = &fixture_->store();
+    backend_ = &fixture_->backend();
   }
 
-  void SetUp() override {
-    thread_ = std::thread([this] { io_.run(); });
-  }
   void TearDown() override {
-    backend_.reset();
-    store_.reset();
-    guard_.reset();
-    io_.stop();
-    thread_.join();
+    backend_ = nullptr;
+    store_ = nullptr;
+    fixture_.reset();
   }
 
   template <class T>
   T run(boost::asio::awaitable<T> op) {
-    return boost::asio::co_spawn(io_, std::move(op), boost::asio::use_future).get();
+    return fixture_->run(std::move(op));
   }
 
   domain::customer created(domain::customer_create in) {
@@ -110,12 +86,10 @@ class bigcommerce_v3_backend_test : public ::testing::Test {
     return d["total"].GetInt64();
   }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{io_.get_executor()};
-  std::thread thread_;
   std::unique_ptr<testing::emulator_process> emulator_;
-  std::shared_ptr<const platform_store> store_;
-  std::shared_ptr<customer_backend> backend_;
+  std::unique_ptr<testing_stores::store_fixture> fixture_;
+  const platform_store* store_ = nullptr;
+  customer_backend* backend_ = nullptr;
 };
 
 TEST_F(bigcommerce_v3_backend_test, crud_round_trip_with_addresses_and_uuid_ids) {

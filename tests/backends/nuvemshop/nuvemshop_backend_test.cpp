@@ -3,25 +3,19 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <cctype>
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "gateway/backends/nuvemshop/nuvemshop_backend.hpp"
 #include "gateway/backends/platform/platform_store.hpp"
-#include "mappers/loader.hpp"
+#include "tests/backends/store_fixture.hpp"
 #include "tests/support/emulator_process.hpp"
 #include "tests/support/http_client.hpp"
 
-// The adapter in-process against a real `cb-emulator nuvemshop`: an io_context on a
-// thread, the shipped mapping, the real upstream client. Each test resets the emulator.
+// The adapter in-process against a real `cb-emulator nuvemshop`, built through the
+// registry and the factory (tests/backends/store_fixture.hpp). Each test resets the emulator.
 namespace custbridge::backends {
 namespace {
 
@@ -33,59 +27,10 @@ std::string lower(std::string s) {
   return s;
 }
 
-// One adapter instance: its io thread, client, store and backend.
-class adapter {
- public:
+// One Nuvemshop store on the emulator, built as the gateway builds it.
+struct adapter : testing_stores::store_fixture {
   adapter(const emulator_process& emu, std::string store_id, std::string token, std::size_t emu_store = 0)
-      : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {
-    config::platform_config cfg;
-    cfg.base_url = emu.base_url(emu_store);
-    cfg.access_token = std::move(token);
-    cfg.user_agent = "custbridge-tests (dev@custbridge.invalid)";
-    cfg.timeout = std::chrono::seconds(10);
-    auto client = upstream::client::create(io_.get_executor(), nuvemshop_client_options(cfg));
-    if (!client) throw std::runtime_error(client.error());
-    auto plan = mappers::load_mapping_file(CUSTBRIDGE_SOURCE_DIR "/mappers/platforms/nuvemshop.yaml");
-    if (!plan) throw std::runtime_error("nuvemshop.yaml does not load");
-    auto s = std::make_shared<platform_store>();
-    s->store_id = std::move(store_id);
-    s->kind = platform::nuvemshop;
-    s->platform_name = "Nuvemshop";
-    s->plan = std::move(*plan);
-    s->client = std::move(*client);
-    s->timeout = cfg.timeout;
-    store_ = s;
-    backend_ = make_nuvemshop_backend(s);
-  }
-  ~adapter() {
-    backend_.reset();
-    store_.reset();
-    guard_.reset();
-    io_.stop();
-    thread_.join();
-  }
-
-  template <class T>
-  T run(boost::asio::awaitable<T> op) {
-    return boost::asio::co_spawn(io_, std::move(op), boost::asio::use_future).get();
-  }
-  customer_backend& backend() { return *backend_; }
-  const platform_store& store() const { return *store_; }
-
-  domain::result<domain::customer_page> list(domain::list_query q) { return run(backend_->list({store_->store_id, "test-request"}, std::move(q))); }
-  domain::result<domain::customer> get(const std::string& id) { return run(backend_->get({store_->store_id, "test-request"}, id)); }
-  domain::result<domain::customer> create(domain::customer_create in) { return run(backend_->create({store_->store_id, "test-request"}, std::move(in))); }
-  domain::result<domain::customer> update(const std::string& id, domain::customer_patch p) {
-    return run(backend_->update({store_->store_id, "test-request"}, id, std::move(p)));
-  }
-  domain::result<void> remove(const std::string& id) { return run(backend_->remove({store_->store_id, "test-request"}, id)); }
-
- private:
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
-  std::shared_ptr<const platform_store> store_;
-  std::shared_ptr<customer_backend> backend_;
+      : store_fixture(emu, "nuvemshop", std::move(store_id), std::move(token), emu_store) {}
 };
 
 domain::address_input address_in(std::string line1, std::string city, std::string region, std::string zip,
