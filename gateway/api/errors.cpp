@@ -57,6 +57,7 @@ int status_of(error_kind kind) {
     case error_kind::payload_too_large: return 413;
     case error_kind::unsupported_media_type: return 415;
     case error_kind::headers_too_large: return 431;
+    case error_kind::not_implemented: return 501;
     case error_kind::rate_limited: return 429;
     case error_kind::internal: return 500;
     case error_kind::upstream_error: return 502;
@@ -78,6 +79,7 @@ std::string_view code_of(error_kind kind) {
     case error_kind::payload_too_large: return "PAYLOAD_TOO_LARGE";
     case error_kind::unsupported_media_type: return "UNSUPPORTED_MEDIA_TYPE";
     case error_kind::headers_too_large: return "HEADERS_TOO_LARGE";
+    case error_kind::not_implemented: return "NOT_IMPLEMENTED";
     case error_kind::rate_limited: return "RATE_LIMITED";
     case error_kind::internal: return "INTERNAL";
     case error_kind::upstream_error: return "UPSTREAM_ERROR";
@@ -161,6 +163,7 @@ http::response protocol_error_response(int status, std::string_view message, std
     case 400: kind = error_kind::bad_request; break;
     case 413: kind = error_kind::payload_too_large; break;
     case 431: kind = error_kind::headers_too_large; break;
+    case 501: kind = error_kind::not_implemented; break;
     default: break;
   }
   auto res = to_response(make_error(kind, std::string(message)), request_id);

@@ -23,6 +23,7 @@ enum class error_kind {
   payload_too_large,       // 413 PAYLOAD_TOO_LARGE
   unsupported_media_type,  // 415 UNSUPPORTED_MEDIA_TYPE
   headers_too_large,       // 431 HEADERS_TOO_LARGE
+  not_implemented,         // 501 NOT_IMPLEMENTED (a transfer coding the server does not know)
   rate_limited,            // 429 RATE_LIMITED (with Retry-After)
   internal,                // 500 INTERNAL
   upstream_error,          // 502 UPSTREAM_ERROR

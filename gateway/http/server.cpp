@@ -36,6 +36,43 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+
+// RFC 9112 §6.1 and §6.3: the only transfer coding this server decodes is chunked, and a
+// request's codings must end in it; a message with both Content-Length and
+// Transfer-Encoding is refused, as a proxy in front may frame it the other way
+// (request smuggling). Beast reads an unknown final coding as "no body" and would serve
+// the bytes after it as a second request, so this runs before the body is read.
+struct framing_refusal {
+  int status;
+  std::string message;
+};
+
+template <class Header>
+std::optional<framing_refusal> framing_problem(const Header& head) {
+  std::vector<std::string> codings;
+  bool any = false;
+  for (const auto& field : head) {
+    if (field.name() != boost::beast::http::field::transfer_encoding) continue;
+    any = true;
+    std::string_view list = field.value();
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      auto token = list.substr(0, comma);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+      if (!token.empty()) codings.push_back(ascii_lower(token));
+    }
+  }
+  if (!any) return std::nullopt;
+  if (head.find(boost::beast::http::field::content_length) != head.end())
+    return framing_refusal{400, "a request must not carry both Content-Length and Transfer-Encoding"};
+  if (codings.empty() || codings.back() != "chunked")
+    return framing_refusal{400, "Transfer-Encoding must end in chunked"};
+  if (codings.size() > 1)
+    return framing_refusal{501, "Transfer-Encoding '" + codings.front() + "' is not supported; send the body chunked only"};
+  return std::nullopt;
+}
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using token = asio::as_tuple_t<asio::use_awaitable_t<>>;
@@ -196,6 +233,13 @@ asio::awaitable<void> server::impl::serve_requests(Stream& stream, connection& c
     parser.body_limit(options.body_limit);
     lowest.expires_after(options.read_timeout);
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, token{});
+    if (!ec) {
+      if (auto refused = framing_problem(parser.get())) {
+        auto rejection = handler_.on_error(refused->status, refused->message);
+        co_await write(stream, std::move(rejection), 11, false);
+        break;
+      }
+    }
     if (!ec && !parser.is_done()) {
       // Clients such as curl send "Expect: 100-continue" for larger bodies and wait for
       // the interim response; oversized bodies were already refused by the header read.

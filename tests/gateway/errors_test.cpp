@@ -43,6 +43,7 @@ INSTANTIATE_TEST_SUITE_P(
                       expected_code{error_kind::payload_too_large, 413, "PAYLOAD_TOO_LARGE"},
                       expected_code{error_kind::unsupported_media_type, 415, "UNSUPPORTED_MEDIA_TYPE"},
                       expected_code{error_kind::headers_too_large, 431, "HEADERS_TOO_LARGE"},
+                      expected_code{error_kind::not_implemented, 501, "NOT_IMPLEMENTED"},
                       expected_code{error_kind::rate_limited, 429, "RATE_LIMITED"},
                       expected_code{error_kind::internal, 500, "INTERNAL"},
                       expected_code{error_kind::upstream_error, 502, "UPSTREAM_ERROR"},

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "tests/gateway/gateway_fixture.hpp"
 
@@ -152,6 +154,36 @@ int connect_to(std::uint16_t port) {
 
 // Out of file descriptors, accept() fails at once for as long as connections wait in the
 // backlog; the server must not spin on it, and must accept again once descriptors free up.
+// RFC 9112 §6.3. "xchunked" or "chunked, identity" used to be read as "no body", and the
+// bytes after the header were served as a second request on the same connection.
+TEST_F(ServerLimits, UnknownOrMisplacedTransferCodingsAreRefusedAndClose) {
+  const std::string smuggled = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"Transfer-Encoding: xchunked\r\n", 400},
+      {"Transfer-Encoding: chunked, identity\r\n", 400},
+      {"Transfer-Encoding: gzip, chunked\r\n", 501},
+      {"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", 400},
+      {"Transfer-Encoding: identity\r\nTransfer-Encoding: chunked, gzip\r\n", 400},
+  };
+  for (const auto& [te, status] : cases) {
+    http_connection c(gw.port());
+    auto r = c.raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + te + "\r\n" +
+                   "0\r\n\r\n" + smuggled);
+    EXPECT_EQ(r.status, status) << te;
+    EXPECT_EQ(r.header("connection"), "close") << te;
+    EXPECT_THROW(c.read_reply(), std::exception) << te << ": no second response: the connection is closed";
+  }
+  // Plain chunked still works.
+  http_connection ok(gw.port());
+  const std::string body = R"({"email":"chunked@example.com"})";
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  auto r = ok.raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + gw.keys().admin +
+                  "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + body +
+                  "\r\n0\r\n\r\n");
+  EXPECT_EQ(r.status, 201) << r.body;
+}
+
 TEST(ServerDescriptors, RunningOutOfDescriptorsNeitherSpinsNorStopsServing) {
 #if defined(__SANITIZE_ADDRESS__)
   // The sanitizer runtime needs descriptors of its own (it probes memory through a pipe
