@@ -53,6 +53,16 @@ struct request_outcome {
   std::string key_name;
 };
 
+// The permission a customer route's method needs; nullopt for a method it does not take.
+std::optional<auth::permission> permission_for(route_kind kind, const std::string& method) {
+  if (kind == route_kind::customers && method == "GET") return auth::permission::read;
+  if (kind == route_kind::customers && method == "POST") return auth::permission::write;
+  if (kind == route_kind::customer && method == "GET") return auth::permission::read;
+  if (kind == route_kind::customer && (method == "PUT" || method == "PATCH")) return auth::permission::write;
+  if (kind == route_kind::customer && method == "DELETE") return auth::permission::remove;
+  return std::nullopt;
+}
+
 bool valid_idempotency_key(std::string_view key) {
   return !key.empty() && key.size() <= 255 &&
          std::all_of(key.begin(), key.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
@@ -128,19 +138,14 @@ boost::asio::awaitable<request_outcome> dispatch(context_ptr ctx, const http::re
     co_return request_outcome{plain_json(200, R"({"status":"ready"})"), {}, {}};
   }
 
-  auth::permission need;
-  if (route.kind == route_kind::customers && method == "GET") need = auth::permission::read;
-  else if (route.kind == route_kind::customers && method == "POST") need = auth::permission::write;
-  else if (route.kind == route_kind::customer && method == "GET") need = auth::permission::read;
-  else if (route.kind == route_kind::customer && (method == "PUT" || method == "PATCH")) need = auth::permission::write;
-  else if (route.kind == route_kind::customer && method == "DELETE") need = auth::permission::remove;
-  else {
+  const auto need = permission_for(route.kind, method);
+  if (!need) {
     auto e = make_error(error_kind::method_not_allowed, "Method " + method + " is not allowed here");
     e.allow = std::string(allowed_methods(route.kind));
     co_return request_outcome{e, route.store_id, {}};
   }
 
-  auto key = ctx->keys.authorize(req, route.store_id, need);
+  auto key = ctx->keys.authorize(req, route.store_id, *need);
   if (!key) co_return request_outcome{from_denial(key.error()), route.store_id, {}};
   request_outcome out{make_error(error_kind::internal, "unreachable"), route.store_id, (*key)->name};
   // Idempotency records belong to the key itself (its hash), never to a name two keys
@@ -200,6 +205,34 @@ void access_log(const http::request& req, const std::string& request_id, const r
   log_line(line);
 }
 
+// The answer, logged and counted like any other, and its store.
+http::response finish(const context_ptr& ctx, const http::request& req, const std::string& request_id,
+                      route_kind route, request_outcome& outcome, std::chrono::steady_clock::time_point started) {
+  http::response res = outcome.response ? std::move(*outcome.response) : to_response(outcome.response.error(), request_id);
+  res.set("X-Request-Id", request_id);
+  if (req.method == "HEAD") res.body.clear();
+  const auto took = std::chrono::steady_clock::now() - started;
+  if (ctx->metrics)
+    ctx->metrics->record_request(outcome.store_id, route_label(route), req.method, res.status,
+                                 std::chrono::duration<double>(took).count());
+  access_log(req, request_id, outcome, res.status, took);
+  return res;
+}
+
+// A request with a body whose key cannot do what it asks is answered from its headers,
+// before its body is read.
+std::optional<http::response> refuse_before_body(const context_ptr& ctx, const http::request& head) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto matched = match_route(head.path());
+  const auto need = permission_for(matched.kind, head.method);
+  if (!need) return std::nullopt;  // routing and method errors need no body either way; dispatch answers them
+  auto key = ctx->keys.authorize(head, matched.store_id, *need);
+  if (key) return std::nullopt;
+  const std::string request_id = request_id_for(head);
+  request_outcome outcome{from_denial(key.error()), matched.store_id, {}};
+  return finish(ctx, head, request_id, matched.kind, outcome, started);
+}
+
 boost::asio::awaitable<http::response> handle_request(context_ptr ctx, http::request req) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id = request_id_for(req);
@@ -213,15 +246,7 @@ boost::asio::awaitable<http::response> handle_request(context_ptr ctx, http::req
              json_escape(e.what()) + "\"}");
     outcome.response = make_error(error_kind::internal, "Internal error");
   }
-  http::response res = outcome.response ? std::move(*outcome.response) : to_response(outcome.response.error(), request_id);
-  res.set("X-Request-Id", request_id);
-  if (req.method == "HEAD") res.body.clear();
-  const auto took = std::chrono::steady_clock::now() - started;
-  if (ctx->metrics)
-    ctx->metrics->record_request(outcome.store_id, route_label(matched.kind), req.method, res.status,
-                                 std::chrono::duration<double>(took).count());
-  access_log(req, request_id, outcome, res.status, took);
-  co_return res;
+  co_return finish(ctx, req, request_id, matched.kind, outcome, started);
 }
 
 }  // namespace
@@ -229,6 +254,7 @@ boost::asio::awaitable<http::response> handle_request(context_ptr ctx, http::req
 http::handler make_gateway_handler(std::shared_ptr<const gateway_context> context) {
   http::handler h;
   h.handle = [context](http::request req) { return handle_request(context, std::move(req)); };
+  h.before_body = [context](const http::request& head) { return refuse_before_body(context, head); };
   h.on_error = [](int status, std::string_view message) {
     // The request could not be parsed, so there is no client X-Request-Id to honour.
     const auto request_id = new_request_id();

@@ -240,6 +240,18 @@ asio::awaitable<void> server::impl::serve_requests(Stream& stream, connection& c
         break;
       }
     }
+    if (!ec && !parser.is_done() && handler_.before_body) {
+      const auto& head = parser.get();
+      request early;
+      early.method = std::string(head.method_string());
+      early.target = std::string(head.target());
+      early.remote_address = remote;
+      for (const auto& field : head) early.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
+      if (auto refused = handler_.before_body(early)) {
+        co_await write(stream, std::move(*refused), head.version(), false);
+        break;
+      }
+    }
     if (!ec && !parser.is_done()) {
       // Clients such as curl send "Expect: 100-continue" for larger bodies and wait for
       // the interim response; oversized bodies were already refused by the header read.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,11 @@ struct handler {
   // Produces the response for a request the server itself rejects before any
   // handler sees it (400 malformed, 413 body too large, 431 headers too large).
   std::function<response(int status, std::string_view message)> on_error;
+  // Optional. Called with the request line and headers (no body) of a request that has
+  // a body, before the body is read. A response here is sent at once and the connection
+  // closes with the body unread, so an unauthenticated client cannot make the server
+  // hold its upload.
+  std::function<std::optional<response>(const request& head)> before_body{};
 };
 
 // An HTTP/1.1 keep-alive server: one io_context run by `threads` threads, one

@@ -184,6 +184,23 @@ TEST_F(ServerLimits, UnknownOrMisplacedTransferCodingsAreRefusedAndClose) {
   EXPECT_EQ(r.status, 201) << r.body;
 }
 
+// 200 stalled unauthenticated 1 MB uploads used to hold about 180 MB: the body was read
+// before the key was looked at.
+TEST_F(ServerLimits, AWriteWithoutAValidKeyIsAnsweredBeforeItsBodyIsRead) {
+  for (const std::string& auth : {std::string(), "Authorization: Bearer sk_live_" + std::string(32, 'x') + "\r\n",
+                                 "Authorization: Bearer " + gw.keys().reader + "\r\n"}) {
+    http_connection c(gw.port());
+    c.write_raw("POST " + path + " HTTP/1.1\r\nHost: x\r\n" + auth +
+                "Content-Type: application/json\r\nContent-Length: 3000\r\n\r\n");  // and no body yet
+    const auto started = std::chrono::steady_clock::now();
+    auto r = c.read_reply();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(400)) << "not after the read timeout";
+    EXPECT_EQ(r.status, auth.empty() || auth.find("xxxx") != std::string::npos ? 401 : 403) << auth;
+    EXPECT_EQ(r.header("connection"), "close");
+    EXPECT_FALSE(r.header("x-request-id").empty());
+  }
+}
+
 TEST(ServerDescriptors, RunningOutOfDescriptorsNeitherSpinsNorStopsServing) {
 #if defined(__SANITIZE_ADDRESS__)
   // The sanitizer runtime needs descriptors of its own (it probes memory through a pipe
