@@ -248,30 +248,57 @@ domain::customer_patch to_patch(const domain::customer& target, const carried_cu
 
 bool drop_fields(carried_customer& want, const std::vector<domain::field_error>& refused) {
   if (refused.empty()) return false;
-  std::set<std::size_t, std::greater<>> addresses;
+  std::set<std::size_t, std::greater<>> addresses;  // refused whole, erased last (indices stay valid)
+  std::set<std::string> seen;                        // fields already dropped by this call
   for (const auto& f : refused) {
     const auto& field = f.field;
-    auto top = field.substr(0, field.find_first_of(".["));
-    if (top == "name" && want.name_carried) {
+    const auto top = field.substr(0, field.find_first_of(".["));
+    bool dropped = seen.count(top) > 0;
+    if (dropped) {
+    } else if (top == "name" && want.name_carried) {
       want.name_carried = false;
+      dropped = true;
     } else if (top == "phone" && want.phone_carried) {
       want.phone_carried = false;
+      dropped = true;
     } else if (top == "marketingOptIn" && want.marketing_opt_in) {
       want.marketing_opt_in.reset();
+      dropped = true;
     } else if (top == "metadata" && want.metadata) {
       want.metadata.reset();
+      dropped = true;
     } else if (top == "defaultAddressId" && want.default_carried) {
       want.default_carried = false;
+      dropped = true;
     } else if (top == "addresses" && want.addresses_carried) {
       std::size_t index = 0;
-      if (field.size() > 10 && field[9] == '[' && std::sscanf(field.c_str() + 10, "%zu", &index) == 1 &&
-          index < want.addresses.size())
-        addresses.insert(index);
-      else
+      char rest[64] = {0};
+      const int parsed = field.size() > 10 && field[9] == '[' ? std::sscanf(field.c_str() + 10, "%zu].%63s", &index, rest) : 0;
+      if (parsed >= 1 && index < want.addresses.size()) {
+        auto& a = want.addresses[index];
+        const std::string sub = parsed == 2 ? rest : "";
+        std::optional<std::string>* optional_field = sub == "firstName" ? &a.first_name
+                                                     : sub == "lastName" ? &a.last_name
+                                                     : sub == "company"  ? &a.company
+                                                     : sub == "address2" ? &a.address2
+                                                     : sub == "region"   ? &a.region
+                                                     : sub == "phone"    ? &a.phone
+                                                                         : nullptr;
+        if (optional_field && *optional_field) {
+          optional_field->reset();
+        } else if (optional_field) {
+          return false;  // already empty: dropping it cannot help
+        } else {
+          addresses.insert(index);
+        }
+      } else {
         want.addresses_carried = false;
-    } else {
-      return false;
+        seen.insert(top);
+      }
+      dropped = true;
     }
+    if (!dropped) return false;
+    if (top != "addresses") seen.insert(top);
     add_dropped(want, field, f.reason);
   }
   for (auto i : addresses) {
