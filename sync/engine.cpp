@@ -203,7 +203,10 @@ boost::asio::awaitable<bool> engine::build_email_index(run_summary&) {
       fatal_ = "listing the customers of '" + options_.target_store + "': " + describe(page.error());
       co_return false;
     }
-    for (const auto& c : page->items) state_->add_target_email(fold_email(c.email), c.id);
+    std::vector<std::pair<std::string, std::string>> emails;
+    emails.reserve(page->items.size());
+    for (const auto& c : page->items) emails.emplace_back(fold_email(c.email), c.id);
+    state_->add_target_emails(emails);
     if (page->items.size() < static_cast<std::size_t>(limit)) co_return true;
     offset += limit;
   }

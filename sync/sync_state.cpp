@@ -179,11 +179,15 @@ void sync_state::reset_email_index() {
               "DELETE FROM temp.sync_target_emails;");
 }
 
-void sync_state::add_target_email(const std::string& email_folded, const std::string& target_id) {
+void sync_state::add_target_emails(const std::vector<std::pair<std::string, std::string>>& emails) {
   std::lock_guard lock(db_->mutex());
-  state::statement s(db_->handle(), "INSERT INTO temp.sync_target_emails (email_folded, target_id) VALUES (?, ?)");
-  s.bind(1, email_folded).bind(2, target_id);
-  s.run();
+  state::transaction tx(db_->handle());
+  for (const auto& [email_folded, target_id] : emails) {
+    state::statement s(db_->handle(), "INSERT INTO temp.sync_target_emails (email_folded, target_id) VALUES (?, ?)");
+    s.bind(1, email_folded).bind(2, target_id);
+    s.run();
+  }
+  tx.commit();
 }
 
 std::vector<email_match> sync_state::match_email(const std::string& email_folded) {

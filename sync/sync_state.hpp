@@ -109,7 +109,8 @@ class sync_state {
 
   // The run's index of target emails (folded), a temporary table of this connection.
   void reset_email_index();
-  void add_target_email(const std::string& email_folded, const std::string& target_id);
+  // One page of the target: (folded email, target id) pairs, in one transaction.
+  void add_target_emails(const std::vector<std::pair<std::string, std::string>>& emails);
   std::vector<email_match> match_email(const std::string& email_folded);
   // Records that `source_id` took `target_id` (adding the email when new).
   void claim_email(const std::string& email_folded, const std::string& target_id, const std::string& source_id);

@@ -87,7 +87,7 @@ TEST_F(SyncState, AFailedPageCommitLeavesNothing) {
 TEST_F(SyncState, TheEmailIndexRemembersClaims) {
   sync_state s(open());
   s.reset_email_index();
-  s.add_target_email(fold_email("Ana@Example.com"), "t1");
+  s.add_target_emails({{fold_email("Ana@Example.com"), "t1"}});
   auto m = s.match_email("ana@example.com");
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0].source_id, "");
