@@ -182,7 +182,7 @@ std::vector<field_change> diff(const domain::customer& target, const carried_cus
     const int target_default = default_index(target);
     if (want.default_carried && target_default != want.default_address) {
       auto at = [](int i) { return i < 0 ? std::string("null") : "addresses[" + std::to_string(i) + "]"; };
-      out.push_back({"defaultAddress", at(target_default), at(want.default_address)});
+      out.push_back({"defaultAddressId", at(target_default), at(want.default_address)});
     }
   }
   return out;
@@ -221,7 +221,7 @@ domain::customer_patch to_patch(const domain::customer& target, const carried_cu
       p.marketing_opt_in = want.marketing_opt_in;
     else if (c.field == "metadata")
       p.metadata = want.metadata;
-    else if (c.field.starts_with("addresses") || c.field == "defaultAddress")
+    else if (c.field.starts_with("addresses") || c.field == "defaultAddressId")
       addresses = true;
   }
   if (addresses) {
@@ -284,7 +284,10 @@ bool drop_fields(carried_customer& want, const std::vector<domain::field_error>&
                                                      : sub == "region"   ? &a.region
                                                      : sub == "phone"    ? &a.phone
                                                                          : nullptr;
-        if (optional_field && *optional_field) {
+        if (sub == "isDefault") {
+          if (!want.default_carried) return false;
+          want.default_carried = false;  // the address itself is fine; where the default is, is not
+        } else if (optional_field && *optional_field) {
           optional_field->reset();
         } else if (optional_field) {
           return false;  // already empty: dropping it cannot help

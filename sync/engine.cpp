@@ -510,8 +510,9 @@ boost::asio::awaitable<void> engine::settle(change_work& work, page_state& page)
 
   want.dropped.insert(want.dropped.end(), kept.begin(), kept.end());
   for (const auto& c : diff(*written, want)) {
-    if (c.field.starts_with("addresses[") && has_field(want.dropped, c.field)) continue;
     if (has_field(want.dropped, c.field)) continue;
+    // Platforms store emails lower-cased; emails match case-insensitively everywhere.
+    if (c.field == "email" && fold_email(written->email) == fold_email(want.email)) continue;
     want.dropped.push_back({c.field, "the target did not keep the value written (" + c.to + "; it holds " + c.from + ")"});
   }
   target_id = written->id;

@@ -62,6 +62,14 @@ TEST(CarriedCustomer, ARefusedAddressFieldIsClearedAndARefusedAddressIsLeftOut) 
   EXPECT_EQ(want.dropped[0].field, "addresses[1].company");
 }
 
+TEST(CarriedCustomer, ARefusedDefaultFlagDropsTheDefaultNotTheAddress) {
+  auto want = carry(sample(), backends::store_capabilities{}, nullptr);
+  ASSERT_TRUE(drop_fields(want, {{"addresses[1].isDefault", "list the default address first"}}));
+  EXPECT_EQ(want.addresses.size(), 3u);
+  EXPECT_FALSE(want.default_carried);
+  EXPECT_FALSE(to_create(want).addresses[1].is_default);
+}
+
 TEST(CarriedCustomer, SeveralDetailsOfOneFieldDropItOnceAndTheEmailCannotBeDropped) {
   auto want = carry(sample(), backends::store_capabilities{}, nullptr);
   EXPECT_TRUE(drop_fields(want, {{"metadata.a", "undeclared"}, {"metadata.b", "undeclared"}}));

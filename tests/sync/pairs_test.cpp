@@ -27,21 +27,21 @@ std::string show(const std::optional<std::string>& v) { return v ? "\"" + *v + "
 // field -> rendered value. Ids, timestamps and order counts aside.
 std::map<std::string, std::string> canonical(const domain::customer& c) {
   std::map<std::string, std::string> out;
-  out["email"] = c.email;
+  out["email"] = fold_email(c.email);  // platforms lower-case emails; they match case-insensitively
   out["name"] = show(c.name);
   out["phone"] = show(c.phone);
   out["marketingOptIn"] = c.marketing_opt_in ? "true" : "false";
   std::string metadata;
   for (const auto& [k, v] : c.metadata) metadata += k + "=" + v + ";";
   out["metadata"] = metadata;
-  out["defaultAddress"] = "none";
+  out["defaultAddressId"] = "none";
   for (std::size_t i = 0; i < c.addresses.size(); ++i) {
     const auto& a = c.addresses[i];
     out["addresses[" + std::to_string(i) + "]"] = show(a.first_name) + show(a.last_name) + show(a.company) + a.address1 +
                                                   "|" + show(a.address2) + a.city + "|" + show(a.region) + a.postal_code +
                                                   "|" + a.country + show(a.phone);
     if (a.is_default || (c.default_address_id && *c.default_address_id == a.id))
-      out["defaultAddress"] = std::to_string(i);
+      out["defaultAddressId"] = std::to_string(i);
   }
   return out;
 }
@@ -51,7 +51,7 @@ bool reported(const std::vector<std::string>& not_carried, const std::string& fi
   for (const auto& f : not_carried) {
     if (f == field || f.starts_with(field + ".") || f.starts_with(field + "[")) return true;
     if (field.starts_with("addresses[") && f == "addresses") return true;
-    if (field == "defaultAddress" && f == "defaultAddressId") return true;
+    if (field == "defaultAddressId" && f.ends_with(".isDefault")) return true;
   }
   return false;
 }
