@@ -312,8 +312,13 @@ boost::asio::awaitable<void> engine::settle(change_work& work, page_state& page)
     target_id = work.link->target_id;
     auto cached = read_target(target_id);
     if (!cached) {
-      auto rc = next_context(options_.target_store);
-      auto got = co_await target_->get(rc, target_id);
+      domain::result<domain::customer> got = domain::make_error(domain::error_kind::internal, "not read");
+      for (int attempt = 1;; ++attempt) {
+        auto rc = next_context(options_.target_store);
+        got = co_await target_->get(rc, target_id);
+        if (got || !is_retryable(got.error()) || attempt >= options_.max_attempts) break;
+        co_await pause(attempt, got.error());
+      }
       if (got)
         cached.emplace(std::move(*got));
       else if (got.error().kind == domain::error_kind::not_found)
@@ -323,7 +328,8 @@ boost::asio::awaitable<void> engine::settle(change_work& work, page_state& page)
           fatal_ = "reading '" + options_.target_store + "': " + describe(got.error());
           page.aborted = true;
         } else {
-          dead_letter(page, source_id, target_id, "refused", got.error(), 1);
+          dead_letter(page, source_id, target_id, is_retryable(got.error()) ? "retries_exhausted" : "refused",
+                      got.error(), options_.max_attempts);
         }
         co_return;
       }

@@ -164,6 +164,20 @@ TEST_F(Engine, RetryableErrorsAreRetriedThenDeadLettered) {
   EXPECT_TRUE(state->dead_letters("a->b").empty());
 }
 
+TEST_F(Engine, ReadsOfLinkedCustomersAreRetriedToo) {
+  auto c = source->add(person("read@example.com", "Read"));
+  sync();
+  domain::customer_patch p;
+  p.name.set("Read Again");
+  source->edit(c.id, p);
+  // Two failures for the page's read-ahead, two for the customer's own read.
+  for (int i = 0; i < 4; ++i) target->fail_reads.push_back(error_of(domain::error_kind::unavailable));
+  auto s = sync(false);
+  EXPECT_EQ(s.status, "ok");
+  EXPECT_EQ(s.counts.updated, 1);
+  EXPECT_EQ(with_email("read@example.com").at(0).name, "Read Again");
+}
+
 TEST_F(Engine, ACustomerTheTargetRefusesIsADeadLetterAndTheOthersAreCarried) {
   source->add(person("a@example.com", "A"));
   source->add(person("refused@example.com", "B"));

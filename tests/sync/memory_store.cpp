@@ -87,6 +87,11 @@ boost::asio::awaitable<domain::result<domain::customer_page>> memory_store::list
 }
 
 boost::asio::awaitable<domain::result<domain::customer>> memory_store::get(backends::request_context, std::string id) {
+  if (!fail_reads.empty()) {
+    auto e = fail_reads.front();
+    fail_reads.pop_front();
+    co_return e;
+  }
   auto it = customers_.find(id);
   if (it == customers_.end() || deleted_[id]) co_return domain::make_error(domain::error_kind::not_found, "Customer not found");
   co_return it->second;

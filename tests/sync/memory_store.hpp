@@ -37,6 +37,8 @@ class memory_store final : public backends::customer_backend {
 
   // The next writes (create, update or remove) fail with these, in order.
   std::deque<domain::error> fail_writes;
+  // The next reads by id (get, and so get_many) fail with these, in order.
+  std::deque<domain::error> fail_reads;
   // Creates with these emails (folded) are refused with this error, every time.
   std::map<std::string, domain::error> refuse_email;
   bool unique_emails = false;
