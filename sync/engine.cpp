@@ -126,7 +126,7 @@ boost::asio::awaitable<run_summary> engine::run() {
   auto position = state_->position(job_).value_or(checkpoint{});
   if (options_.full_pass && position.pass_complete) position = checkpoint{};
 
-  bool indexed = co_await build_email_index(summary);
+  bool indexed = co_await build_email_index();
   while (indexed && fatal_.empty()) {
     domain::result<backends::change_page> page = domain::make_error(domain::error_kind::internal, "not read");
     for (int attempt = 1;; ++attempt) {
@@ -183,7 +183,7 @@ boost::asio::awaitable<run_summary> engine::run() {
   co_return summary;
 }
 
-boost::asio::awaitable<bool> engine::build_email_index(run_summary&) {
+boost::asio::awaitable<bool> engine::build_email_index() {
   state_->reset_email_index();
   constexpr int limit = 100;
   for (std::int64_t offset = 0;;) {

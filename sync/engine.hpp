@@ -63,10 +63,9 @@ class engine {
   struct page_state;
   struct change_work;
 
-  boost::asio::awaitable<bool> build_email_index(run_summary& summary);
+  boost::asio::awaitable<bool> build_email_index();
   boost::asio::awaitable<void> settle(change_work& work, page_state& page);
   boost::asio::awaitable<void> settle_delete(const backends::customer_change& change, page_state& page);
-  boost::asio::awaitable<void> write_customer(change_work& work, page_state& page);
   boost::asio::awaitable<void> prefetch(std::vector<change_work>& works, page_state& page);
   boost::asio::awaitable<void> pause(int attempt, const domain::error& e);
 

@@ -205,5 +205,65 @@ TEST_F(SyncCli, KilledAtRandomPointsAndResumedItLeavesNoDuplicateAndNoneMissing)
   EXPECT_THAT(status.out, HasSubstr(R"("deadLetters":[])"));
 }
 
+std::vector<std::string> dump_emails(custbridge::testing::emulator_process& emulator) {
+  auto r = custbridge::testing::http_request(emulator.port(), "GET", "/__emulator/dump");
+  rapidjson::Document doc;
+  doc.Parse(r.body.c_str(), r.body.size());
+  std::vector<std::string> out;
+  for (const auto& c : doc["stores"][0]["customers"].GetArray()) out.push_back(c["email"].GetString());
+  return out;
+}
+
+// Platform to platform, with both emulators' rate limits on (scaled 100x).
+TEST(SyncCliPlatforms, NuvemshopToBigCommerceV3KilledAndResumedLeavesNoDuplicateAndNoneMissing) {
+  constexpr int n = 300;
+  custbridge::testing::emulator_process source{CUSTBRIDGE_EMULATOR_PATH, "nuvemshop", {"--customers", "0", "--rate-scale", "100"}};
+  custbridge::testing::emulator_process target{CUSTBRIDGE_EMULATOR_PATH, "bigcommerce", {"--customers", "0", "--rate-scale", "100"}};
+  auto seeded = custbridge::testing::http_request(source.port(), "POST", "/__emulator/seed?customers=300&seed=5");
+  ASSERT_EQ(seeded.status, 200);
+  const auto dir = std::filesystem::temp_directory_path() / ("cb-sync-cli-" + random_alnum(8));
+  std::filesystem::create_directories(dir);
+  const auto config = (dir / "gateway.yaml").string();
+  std::ofstream(config) << "state: {sqlite_path: state.db}\n"
+                           "stores:\n"
+                           "  ns:\n"
+                           "    backend: nuvemshop\n"
+                           "    base_url: " << source.base_url() << "\n"
+                           "    access_token: " << source.stores().at(0).access_token << "\n"
+                           "    user_agent: \"custbridge-tests (dev@custbridge.invalid)\"\n"
+                           "  bc:\n"
+                           "    backend: bigcommerce_v3\n"
+                           "    base_url: " << target.base_url() << "\n"
+                           "    access_token: " << target.stores().at(0).access_token << "\n"
+                           "api_keys: []\n";
+  const std::vector<std::string> migrate{bin, "sync", "migrate", "--config", config, "--from", "ns", "--to", "bc"};
+  std::random_device rd;
+  std::mt19937 random(rd());
+  std::uniform_int_distribution<int> delay_ms(100, 1500);
+  int interrupted = 0;
+  for (int round = 0; round < 4; ++round) {
+    const int delay = delay_ms(random);
+    SCOPED_TRACE("round " + std::to_string(round) + ", killed after " + std::to_string(delay) + " ms");
+    custbridge::testing::child_process child(migrate);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    child.signal(SIGKILL);
+    child.wait(std::chrono::seconds(10));
+    const auto carried = dump_emails(target).size();
+    std::cerr << "round " << round << ": killed after " << delay << " ms, " << carried << " carried\n";
+    if (carried > 0 && carried < static_cast<std::size_t>(n)) ++interrupted;
+  }
+  EXPECT_GT(interrupted, 0) << "no kill landed in the middle of a migration";
+  auto done = run_command(migrate);
+  ASSERT_EQ(done.exit_code, 0) << done.out << done.err;
+  std::set<std::string> on_target;
+  for (const auto& e : dump_emails(target)) EXPECT_TRUE(on_target.insert(fold_email(e)).second) << "duplicate " << e;
+  std::set<std::string> on_source;
+  for (const auto& e : dump_emails(source)) on_source.insert(fold_email(e));
+  EXPECT_EQ(on_source.size(), static_cast<std::size_t>(n));
+  EXPECT_EQ(on_target, on_source) << "missing or extra customers";
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
 }  // namespace
 }  // namespace custbridge::sync
