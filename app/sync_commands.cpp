@@ -33,7 +33,8 @@ migrate  copies every customer of store A to store B (A and B are stores of FILE
          Run again, it resumes an unfinished copy; after a finished one it makes a new pass that
          writes only what changed.
 run      the same engine, incremental: the changes of A since the job's checkpoint.
-         --follow and --interval (keep polling) are not built yet.
+         It first tries the job's dead letters again. --follow and --interval (keep polling)
+         are not built yet.
 --dry-run   print the plan (create, link, update with a field-level diff, unchanged) and write nothing
 --deletes   what a customer deleted on A does to B: report (default) lists it, propagate deletes the
             linked customer on B, ignore does nothing

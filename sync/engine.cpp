@@ -127,6 +127,7 @@ boost::asio::awaitable<run_summary> engine::run() {
   if (options_.full_pass && position.pass_complete) position = checkpoint{};
 
   bool indexed = co_await build_email_index();
+  if (indexed && !options_.full_pass && !options_.dry_run) co_await retry_dead_letters();
   while (indexed && fatal_.empty()) {
     domain::result<backends::change_page> page = domain::make_error(domain::error_kind::internal, "not read");
     for (int attempt = 1;; ++attempt) {
@@ -181,6 +182,45 @@ boost::asio::awaitable<run_summary> engine::run() {
   summary.status = !fatal_.empty() ? "aborted" : counts_.dead_letters ? "dead_letters" : "ok";
   state_->finish_run(run_id_, summary.status, counts_json(counts_), fatal_);
   co_return summary;
+}
+
+boost::asio::awaitable<void> engine::retry_dead_letters() {
+  std::vector<std::string> ids;
+  for (const auto& d : state_->dead_letters(job_))
+    if (d.reason != "delete_refused") ids.push_back(d.source_id);
+  for (std::size_t start = 0; start < ids.size() && fatal_.empty(); start += static_cast<std::size_t>(options_.page_size)) {
+    const auto end = std::min(ids.size(), start + static_cast<std::size_t>(options_.page_size));
+    std::vector<std::string> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start), ids.begin() + static_cast<std::ptrdiff_t>(end));
+    domain::result<std::vector<std::optional<domain::customer>>> got =
+        domain::make_error(domain::error_kind::internal, "not read");
+    for (int attempt = 1;; ++attempt) {
+      auto rc = next_context(options_.source_store);
+      auto request = chunk;
+      got = co_await source_->get_many(rc, std::move(request));
+      if (got || !is_retryable(got.error()) || attempt >= options_.max_attempts) break;
+      co_await pause(attempt, got.error());
+    }
+    // Unreadable now: they stay dead letters, and the feed goes on.
+    if (!got || got->size() != chunk.size()) co_return;
+    page_state ps;
+    std::vector<change_work> works;
+    for (auto& c : *got) {
+      // A customer deleted since comes through the feed as a deletion.
+      if (!c) continue;
+      change_work w;
+      w.change.id = c->id;
+      w.hash = content_hash(*c);
+      w.change.customer = std::move(c);
+      w.link = state_->find_link(job_, w.change.id);
+      works.push_back(std::move(w));
+    }
+    co_await prefetch(works, ps);
+    for (auto& w : works) {
+      if (ps.aborted || !fatal_.empty()) break;
+      co_await settle(w, ps);
+    }
+    state_->commit_page(job_, run_id_, ps.commit);
+  }
 }
 
 boost::asio::awaitable<bool> engine::build_email_index() {

@@ -20,7 +20,7 @@ struct job_options {
   std::string target_store;
   // migrate: a full pass; resumes an unfinished one, and starts a new one (which writes
   // only what changed since the links' last writes) once the last one finished.
-  // run: incremental from the checkpoint.
+  // run: incremental from the checkpoint, after trying the job's dead letters again.
   bool full_pass = true;
   bool dry_run = false;
   delete_policy deletes = delete_policy::report;
@@ -64,6 +64,9 @@ class engine {
   struct change_work;
 
   boost::asio::awaitable<bool> build_email_index();
+  // `run` first tries its dead letters again (not refused deletes): read from the source
+  // a page at a time and settled like changes, without moving the cursor.
+  boost::asio::awaitable<void> retry_dead_letters();
   boost::asio::awaitable<void> settle(change_work& work, page_state& page);
   boost::asio::awaitable<void> settle_delete(const backends::customer_change& change, page_state& page);
   boost::asio::awaitable<void> prefetch(std::vector<change_work>& works, page_state& page);

@@ -159,9 +159,11 @@ TEST_F(Engine, RetryableErrorsAreRetriedThenDeadLettered) {
   EXPECT_EQ(state->dead_letters("a->b")[0].attempts, 3);
   EXPECT_TRUE(with_email("never@example.com").empty());
 
-  auto full = sync();
-  EXPECT_EQ(full.status, "ok") << "a new full pass carries it";
+  auto incremental = sync(false);
+  EXPECT_EQ(incremental.status, "ok") << "a run tries its dead letters again";
+  EXPECT_EQ(incremental.counts.created, 1);
   EXPECT_TRUE(state->dead_letters("a->b").empty());
+  EXPECT_EQ(with_email("never@example.com").size(), 1u);
 }
 
 TEST_F(Engine, ReadsOfLinkedCustomersAreRetriedToo) {

@@ -107,7 +107,7 @@ TEST_F(SyncCli, UsageAndConfigErrorsExit2) {
   EXPECT_EQ(sync({"report", "42", "--config", config}).exit_code, 2) << "no such run";
   auto help = sync({"migrate", "--help"});
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_THAT(help.out, HasSubstr("--follow and --interval (keep polling) are not built yet"));
+  EXPECT_THAT(help.out, HasSubstr("--follow and --interval (keep polling)\n         are not built yet"));
 }
 
 TEST_F(SyncCli, MigrateThenStatusAndReport) {
