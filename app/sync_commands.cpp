@@ -248,7 +248,9 @@ int show_status(const config::gateway_config& cfg, const sync_args& a) {
     if (j.position) std::cout << "  cursor " << j.position->cursor << "\n";
     if (j.last_run)
       std::cout << "  last run " << j.last_run->id << " (" << j.last_run->mode << (j.last_run->dry_run ? ", dry run" : "")
-                << "): " << j.last_run->status << " at " << j.last_run->finished_at << "\n";
+                << "): " << j.last_run->status << " "
+                << (j.last_run->finished_at.empty() ? "since " + j.last_run->started_at : "at " + j.last_run->finished_at)
+                << "\n";
     for (const auto& d : state.dead_letters(j.job))
       std::cout << "  dead letter " << d.source_id << ": " << d.reason << ": " << d.last_error << " (" << d.attempts
                 << " attempt(s), run " << d.run_id << ")\n";
