@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
@@ -27,6 +28,27 @@ using custbridge::testing::run_command;
 using ::testing::HasSubstr;
 
 const std::string bin = CUSTBRIDGE_BINARY_PATH;
+
+// Starts `argv` (a migration), waits until the target holds more than `before`
+// customers (the run is writing), lets it run a random 0-`spread_ms` more, then kills it
+// with SIGKILL. Returns how many customers the target holds after the kill.
+std::size_t kill_mid_run(const std::vector<std::string>& argv, const std::function<std::size_t()>& carried,
+                         std::size_t before, std::mt19937& random, int spread_ms) {
+  custbridge::testing::child_process child(argv);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (carried() <= before && std::chrono::steady_clock::now() < give_up) {
+    if (child.wait(std::chrono::milliseconds(0))) return carried();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::uniform_int_distribution<int> extra(0, spread_ms);
+  const int delay = extra(random);
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  child.signal(SIGKILL);
+  child.wait(std::chrono::seconds(10));
+  const auto after = carried();
+  std::cerr << "killed " << delay << " ms after the first new write: " << after << " carried\n";
+  return after;
+}
 
 class SyncCli : public ::testing::Test {
  protected:
@@ -178,17 +200,11 @@ TEST_F(SyncCli, KilledAtRandomPointsAndResumedItLeavesNoDuplicateAndNoneMissing)
   seed_source(testing::sample_customers(n, "crash"));
   std::random_device rd;
   std::mt19937 random(rd());
-  std::uniform_int_distribution<int> delay_ms(20, 300);
+  const std::vector<std::string> migrate{bin, "sync", "migrate", "--config", config, "--from", "src", "--to", "dst"};
   int interrupted = 0;  // rounds killed with part of the customers carried
-  for (int round = 0; round < 5; ++round) {
-    const int delay = delay_ms(random);
-    SCOPED_TRACE("round " + std::to_string(round) + ", killed after " + std::to_string(delay) + " ms");
-    custbridge::testing::child_process child({bin, "sync", "migrate", "--config", config, "--from", "src", "--to", "dst"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-    child.signal(SIGKILL);
-    child.wait(std::chrono::seconds(10));
-    const auto carried = target_emails().size();
-    std::cerr << "round " << round << ": killed after " << delay << " ms, " << carried << " carried\n";
+  std::size_t carried = 0;
+  for (int round = 0; round < 5 && carried < static_cast<std::size_t>(n); ++round) {
+    carried = kill_mid_run(migrate, [this] { return target_emails().size(); }, carried, random, 150);
     if (carried > 0 && carried < static_cast<std::size_t>(n)) ++interrupted;
   }
   EXPECT_GT(interrupted, 0) << "no kill landed in the middle of a migration";
@@ -239,17 +255,10 @@ TEST(SyncCliPlatforms, NuvemshopToBigCommerceV3KilledAndResumedLeavesNoDuplicate
   const std::vector<std::string> migrate{bin, "sync", "migrate", "--config", config, "--from", "ns", "--to", "bc"};
   std::random_device rd;
   std::mt19937 random(rd());
-  std::uniform_int_distribution<int> delay_ms(100, 1500);
   int interrupted = 0;
-  for (int round = 0; round < 4; ++round) {
-    const int delay = delay_ms(random);
-    SCOPED_TRACE("round " + std::to_string(round) + ", killed after " + std::to_string(delay) + " ms");
-    custbridge::testing::child_process child(migrate);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-    child.signal(SIGKILL);
-    child.wait(std::chrono::seconds(10));
-    const auto carried = dump_emails(target).size();
-    std::cerr << "round " << round << ": killed after " << delay << " ms, " << carried << " carried\n";
+  std::size_t carried = 0;
+  for (int round = 0; round < 4 && carried < static_cast<std::size_t>(n); ++round) {
+    carried = kill_mid_run(migrate, [&target] { return dump_emails(target).size(); }, carried, random, 400);
     if (carried > 0 && carried < static_cast<std::size_t>(n)) ++interrupted;
   }
   EXPECT_GT(interrupted, 0) << "no kill landed in the middle of a migration";
