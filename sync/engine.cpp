@@ -6,7 +6,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "sync/carried_customer.hpp"
 

@@ -5,7 +5,6 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <map>
 #include <ostream>
 #include <utility>
 #include <vector>
