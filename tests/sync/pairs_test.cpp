@@ -21,6 +21,8 @@ struct pair_param {
   std::string to;
 };
 
+void PrintTo(const pair_param& p, std::ostream* os) { *os << p.from << " -> " << p.to; }
+
 std::string show(const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : "null"; }
 
 // The canonical form a test compares, written independently of the engine's own diff:
