@@ -104,6 +104,8 @@ std::optional<config::gateway_config> load_or_report(const std::string& path) {
 
 }  // namespace
 
+std::optional<config::gateway_config> load_config_or_report(const std::string& path) { return load_or_report(path); }
+
 int run_serve(const std::vector<std::string>& args) {
   if (wants_help(args)) {
     std::cout << "Usage: custbridge serve --config FILE [--port N] [--address ADDR]\n\n"

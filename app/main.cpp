@@ -15,6 +15,7 @@ Commands:
   check-config   validate a configuration file and report every problem
   gen-key        print a new API key and the hash to put in the config
   import         load customers (with order counts) into a local store
+  sync           carry customers from one store to another (migrate, run, status, report)
 
 Run 'custbridge <command> --help' for a command's options.
 )";
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   if (command == "check-config") return custbridge::app::run_check_config(args);
   if (command == "gen-key") return custbridge::app::run_gen_key(args);
   if (command == "import") return custbridge::app::run_import(args);
+  if (command == "sync") return custbridge::app::run_sync(args);
   std::cerr << "custbridge: unknown command '" << command << "'\n\n" << usage;
   return 2;
 }

@@ -19,4 +19,10 @@ check "the domain" "gateway/backends/" gateway/domain
 check "the domain" "gateway/upstream/" gateway/domain
 check "the mappers" "gateway/" mappers
 check "the local store" "gateway/upstream/" gateway/backends/local
+check "the sync engine" "gateway/api/" sync
+check "the sync engine" "gateway/http/" sync
+check "the sync engine" "gateway/upstream/" sync
+check "the sync engine" "gateway/backends/platform/" sync
+check "the sync engine" "gateway/backends/local/" sync
+check "the stores" "sync/" gateway
 exit $status
