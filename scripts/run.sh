@@ -60,6 +60,26 @@ local_store=3f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b
 nuvemshop_store=7a0e9c1d-2b3c-4d5e-8f60-718293a4b5c6
 bigcommerce_store=b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e
 url=http://127.0.0.1:$CUSTBRIDGE_PORT
+# For commands run from another shell against the same config (sync status, dry runs).
+{
+  for v in DEMO_NUVEMSHOP_BASE_URL DEMO_NUVEMSHOP_TOKEN DEMO_BIGCOMMERCE_BASE_URL DEMO_BIGCOMMERCE_TOKEN \
+    CUSTBRIDGE_DEMO_KEY_SHA256 CUSTBRIDGE_PORT CUSTBRIDGE_DATA_DIR; do
+    printf 'export %s=%q\n' "$v" "${!v}"
+  done
+} > .run/demo.env
+chmod 600 .run/demo.env
+
+# The sync bridge, visible from the first run: copy the Nuvemshop store's customers
+# into the local store (run again, it only carries what changed). Exit 1 means some
+# customers were dead-lettered, which the summary names; anything else stops the demo.
+echo "== demo sync: Nuvemshop store -> local store (custbridge sync migrate)"
+sync_status=0
+"$bin" sync migrate --config config/samples/demo.yaml --from "$nuvemshop_store" --to "$local_store" \
+  2> .run/sync-progress.log || sync_status=$?
+if [ "$sync_status" -gt 1 ]; then
+  echo "run.sh: the demo sync failed (exit $sync_status); see .run/sync-progress.log" >&2
+  exit 1
+fi
 
 cat <<TXT
 
@@ -74,6 +94,9 @@ cat <<TXT
       -H 'Content-Type: application/json' -d '{"email":"jane@example.com","name":"Jane Smith"}'
     curl -s "$url/stores/$nuvemshop_store/customers?limit=2" -H "Authorization: Bearer $key"
     curl -s "$url/stores/$bigcommerce_store/customers?limit=2" -H "Authorization: Bearer $key"
+  In another shell (. .run/demo.env first):
+    $bin sync status --config config/samples/demo.yaml
+    $bin sync migrate --config config/samples/demo.yaml --from $local_store --to $bigcommerce_store --dry-run
 
   Ctrl-C stops it gracefully (and the emulators with it).
 
