@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace custbridge {
 
@@ -17,5 +18,12 @@ struct json_problem {
 };
 
 std::optional<json_problem> find_json_problem(const rapidjson::Value& root, bool unique_keys);
+
+// For large bodies parsed with rapidjson::kParseValidateEncodingFlag (which refuses raw
+// invalid UTF-8 in the same pass): whether the JSON text has an escape that parse lets
+// through and find_json_problem would refuse, a "\u0000" or a low surrogate escape not
+// right after a high one. A scan for backslashes, so a body without such an escape is
+// checked at memchr speed; only then is the full walk worth running.
+bool has_suspect_escape(std::string_view json_text);
 
 }  // namespace custbridge

@@ -90,6 +90,12 @@ TEST(Utf8, StrictValidationAndReplacement) {
     EXPECT_FALSE(valid_utf8(bad)) << bad;
   EXPECT_EQ(to_valid_utf8("a\xff" "b"), "a\xef\xbf\xbd" "b");
   EXPECT_EQ(to_valid_utf8("ok"), "ok");
+  // Around the eight-byte ASCII skip.
+  const std::string run(17, 'a');
+  EXPECT_FALSE(valid_utf8(run + "\xff" + run));
+  EXPECT_FALSE(valid_utf8(run + "\xed\xa0\x80" + run)) << "a surrogate after a run";
+  EXPECT_FALSE(valid_utf8(run + "\xe2\x82")) << "truncated at the end";
+  EXPECT_TRUE(valid_utf8(run + "Zo\xc3\xab" + run + "\xf0\x9f\x98\x80"));
 }
 
 TEST(Log, JsonEscapeNeverCarriesRawBytes) {
@@ -106,6 +112,16 @@ TEST(JsonCheck, FindsTheFirstProblemWithItsPath) {
   d.Parse(R"({"a":1,"b":2,"a":3})");
   EXPECT_EQ(find_json_problem(d, true)->field, "a");
   EXPECT_FALSE(find_json_problem(d, false)) << "platform bodies may repeat keys";
+}
+
+TEST(JsonCheck, TheEscapeScanFlagsWhatParsingLetsThrough) {
+  EXPECT_TRUE(has_suspect_escape(R"({"a":"x\u0000"})"));
+  EXPECT_TRUE(has_suspect_escape(R"({"a":"\udc00"})"));
+  EXPECT_TRUE(has_suspect_escape(R"({"a":"\uDFFF tail"})"));
+  EXPECT_FALSE(has_suspect_escape(R"({"a":"\ud83d\ude00"})")) << "a surrogate pair is fine";
+  EXPECT_FALSE(has_suspect_escape(R"({"a":"\\udc00"})")) << "an escaped backslash, then text";
+  EXPECT_FALSE(has_suspect_escape(R"({"a":"plain \" quote \n"})"));
+  EXPECT_TRUE(has_suspect_escape(R"({"a":"\\\udc00"})")) << "a backslash, then a lone surrogate";
 }
 
 }  // namespace

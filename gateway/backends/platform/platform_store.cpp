@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/json_check.hpp"
+#include "common/utf8.hpp"
 #include "gateway/backends/platform/json_values.hpp"
 #include "gateway/domain/customer_patch.hpp"
 #include "mappers/errors.hpp"
@@ -125,12 +126,18 @@ domain::error unreadable(const platform_store& store, const upstream::upstream_r
 
 domain::result<rapidjson::Document> parse_body(const platform_store& store, const upstream::upstream_response& response) {
   rapidjson::Document doc;
+  // Never passed on: a strict client could not read a canonical body made from it. The
+  // raw text must be UTF-8 (one fast scan: RapidJSON's own check was 17% of a list's
+  // CPU); the rare escapes that decode to what a strict reader refuses (a lone low
+  // surrogate, a NUL) send the body through the full check, which names the field.
+  if (!valid_utf8(response.body)) return unreadable(store, response, "a body that is not valid UTF-8");
   doc.Parse(response.body.c_str(), response.body.size());
   if (doc.HasParseError()) return unreadable(store, response, "a body that is not JSON");
-  // Never passed on: a strict client could not read a canonical body made from it.
-  if (auto problem = find_json_problem(doc, false))
-    return unreadable(store, response,
-                      "a body whose " + (problem->field.empty() ? std::string("value") : problem->field) + " " + problem->reason);
+  if (has_suspect_escape(response.body))
+    if (auto problem = find_json_problem(doc, false))
+      return unreadable(store, response,
+                        "a body whose " + (problem->field.empty() ? std::string("value") : problem->field) + " " +
+                            problem->reason);
   return doc;
 }
 
