@@ -72,6 +72,12 @@ TEST(GatewayConfig, StoreIdsAndKeys) {
   EXPECT_THAT(messages(named_twice), ElementsAre("gw.yaml:4:12: api_keys[1].name: the name 'a' is used by another key"));
 }
 
+TEST(GatewayConfig, DuplicateKeysAtAnyDepthAreErrorsWithBothPositions) {
+  EXPECT_THAT(messages("server:\n  port: 1\n  port: 2\nstores: {s1: {backend: local}, s1: {backend: local}}\napi_keys: []\n"),
+              ElementsAre("gw.yaml:3:3: server.port: duplicate key 'port' (first at 2:3)",
+                          "gw.yaml:4:32: stores.s1: duplicate key 's1' (first at 4:10)"));
+}
+
 TEST(GatewayConfig, PlatformStores) {
   auto ok = parse_gateway_config(
       "stores:\n"
