@@ -1,4 +1,5 @@
 #include "config/gateway_config.hpp"
+#include "config/yaml_keys.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -32,27 +33,6 @@ class reader {
     if (node.IsMap()) return true;
     error(node, path, "expected a mapping");
     return false;
-  }
-
-  // yaml-cpp keeps both members of a repeated key and lookups see the first, so a second
-  // `port:` or a store id given twice would be dropped in silence. Reports each repeat,
-  // at any depth, with the position of the first.
-  void check_duplicate_keys(const YAML::Node& node, const std::string& path) {
-    if (node.IsSequence()) {
-      for (std::size_t i = 0; i < node.size(); ++i) check_duplicate_keys(node[i], path + "[" + std::to_string(i) + "]");
-      return;
-    }
-    if (!node.IsMap()) return;
-    std::map<std::string, YAML::Mark> first;
-    for (const auto& kv : node) {
-      const auto key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
-      const auto [at, fresh] = first.emplace(key, kv.first.Mark());
-      if (!fresh)
-        error(kv.first, join(path, key),
-              "duplicate key '" + key + "' (first at " + std::to_string(at->second.line + 1) + ":" +
-                  std::to_string(at->second.column + 1) + ")");
-      check_duplicate_keys(kv.second, join(path, key));
-    }
   }
 
   // Reports every key of `node` not in `allowed`, with a did-you-mean.
@@ -405,7 +385,7 @@ boost::system::result<gateway_config, diagnostics> parse_gateway_config(const st
     r.error(root, "(document)", "expected a mapping with 'server', 'state', 'stores' and 'api_keys'");
     return problems;
   }
-  r.check_duplicate_keys(root, "");
+  for (auto& d : duplicate_keys(root, file_name)) problems.push_back(std::move(d));
   r.check_keys(root, "", {"server", "state", "stores", "api_keys"});
   if (auto n = root["server"]) read_server(r, n, cfg.server);
   if (auto n = root["state"]) read_state(r, n, cfg.state);

@@ -1,5 +1,7 @@
 #include "mappers/loader.hpp"
 
+#include "config/yaml_keys.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <boost/throw_exception.hpp>
@@ -1123,6 +1125,7 @@ load_result compiler::run(const YAML::Node& root) {
     error_at(root_mark_, "", "expected a mapping at the top level");
     return take_diagnostics();
   }
+  for (auto& d : config::duplicate_keys(root, file_)) diags_.push_back(std::move(d));
   check_map(root, "", {"mapping_version", "platform", "description", "schema", "custom_fields", "customer", "address",
                        "unsupported", "nulls", "envelope", "query", "errors"});
   for (const auto* key : {"mapping_version", "platform", "schema", "customer", "address", "envelope", "query", "errors"})

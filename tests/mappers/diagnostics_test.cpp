@@ -78,6 +78,11 @@ TEST(mapping_diagnostics, unknown_key_with_did_you_mean) {
                    "demo.yaml:1:1: : missing key 'envelope'"}));
 }
 
+TEST(mapping_diagnostics, a_repeated_key_is_reported_with_both_positions) {
+  EXPECT_EQ(diagnose(base + "nulls: {customer: {create: omit, create: null}}\n"),
+            lines{"demo.yaml:42:34: nulls.customer.create: duplicate key 'create' (first at 42:20)"});
+}
+
 TEST(mapping_diagnostics, null_policy_values_and_objects_are_checked) {
   EXPECT_EQ(diagnose(base + "nulls: {customer: {create: drop}}\n"),
             lines{"demo.yaml:42:28: nulls.customer.create: unknown value 'drop', expected one of 'null', 'omit', 'empty_string'"});
