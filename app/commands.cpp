@@ -156,6 +156,7 @@ int run_serve(const std::vector<std::string>& args) {
   options.idle_timeout = cfg->server.idle_timeout;
   options.write_timeout = cfg->server.write_timeout;
   options.drain_timeout = cfg->server.drain_timeout;
+  options.max_connections = cfg->server.max_connections;
   http::server server(options, api::make_gateway_handler(context));
   // Platform clients keep pooled sockets and timers on the server's io_context, so they
   // must be destroyed before the server is, however this function returns.

@@ -120,7 +120,7 @@ void read_server(reader& r, const YAML::Node& node, server_config& s) {
   if (!r.expect_map(node, path)) return;
   r.check_keys(node, path,
                {"address", "port", "threads", "body_limit_bytes", "header_limit_bytes", "read_timeout_ms",
-                "idle_timeout_ms", "write_timeout_ms", "drain_timeout_ms", "max_json_depth"});
+                "idle_timeout_ms", "write_timeout_ms", "drain_timeout_ms", "max_json_depth", "max_connections"});
   if (auto n = node["address"]) {
     if (auto v = r.string(n, "server.address")) s.address = *v;
   }
@@ -142,6 +142,9 @@ void read_server(reader& r, const YAML::Node& node, server_config& s) {
   read_duration(r, node, "drain_timeout_ms", path, s.drain_timeout);
   if (auto n = node["max_json_depth"]) {
     if (auto v = r.integer(n, "server.max_json_depth", 2, 512)) s.max_json_depth = static_cast<int>(*v);
+  }
+  if (auto n = node["max_connections"]) {
+    if (auto v = r.integer(n, "server.max_connections", 1, 1'000'000)) s.max_connections = static_cast<std::size_t>(*v);
   }
 }
 

@@ -23,6 +23,7 @@ struct server_config {
   std::chrono::milliseconds write_timeout{10'000};
   std::chrono::milliseconds drain_timeout{10'000};
   int max_json_depth = 32;
+  std::size_t max_connections = 10'000;  // open connections; past it, 503 and close
 };
 
 struct state_config {

@@ -164,6 +164,7 @@ http::response protocol_error_response(int status, std::string_view message, std
     case 413: kind = error_kind::payload_too_large; break;
     case 431: kind = error_kind::headers_too_large; break;
     case 501: kind = error_kind::not_implemented; break;
+    case 503: kind = error_kind::unavailable; break;
     default: break;
   }
   auto res = to_response(make_error(kind, std::string(message)), request_id);

@@ -136,6 +136,26 @@ asio::awaitable<void> server::impl::accept_loop() {
       continue;
     }
     boost::system::error_code ignored;
+    bool full = false;
+    {
+      std::lock_guard lock(connections_mutex);
+      full = connections.size() >= options.max_connections;
+    }
+    if (full) {
+      // One non-blocking write of a small response (it fits any socket buffer), then
+      // close: the accept loop never waits on a client it refuses. Over TLS there is
+      // no session to answer in, so the connection is only closed.
+      if (!tls) {
+        const auto res = handler_.on_error(503, "too many open connections; try again shortly");
+        std::string bytes = "HTTP/1.1 " + std::to_string(res.status) + " Service Unavailable\r\nConnection: close\r\n";
+        for (const auto& [name, value] : res.headers) bytes += name + ": " + value + "\r\n";
+        bytes += "Retry-After: 1\r\nContent-Length: " + std::to_string(res.body.size()) + "\r\n\r\n" + res.body;
+        socket.non_blocking(true, ignored);
+        socket.write_some(asio::buffer(bytes), ignored);
+      }
+      socket.close(ignored);
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ignored);  // a response's last segment goes out at once
     auto conn = tls ? std::make_shared<connection>(std::move(socket), *tls) : std::make_shared<connection>(std::move(socket));
     std::uint64_t id;

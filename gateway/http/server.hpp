@@ -25,6 +25,9 @@ struct server_options {
   std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10'000};
   std::chrono::milliseconds drain_timeout{10'000};  // graceful shutdown budget for in-flight requests
+  // Open connections at most. One more is answered 503 (on_error) and closed at once,
+  // so idle or stalled clients cannot take every descriptor and every buffer.
+  std::size_t max_connections = 10'000;
   // TLS: when both files are set (PEM certificate chain and private key) every
   // connection must complete a TLS handshake within tls_handshake_timeout before its
   // first request; then requests are served exactly as over plain TCP.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <memory>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -199,6 +200,31 @@ TEST_F(ServerLimits, AWriteWithoutAValidKeyIsAnsweredBeforeItsBodyIsRead) {
     EXPECT_EQ(r.header("connection"), "close");
     EXPECT_FALSE(r.header("x-request-id").empty());
   }
+}
+
+// Idle or stalled clients could hold every descriptor and buffer; past the cap a new
+// connection is told 503 at once and closed, and one is served again when one frees.
+TEST(ServerConnectionCap, PastTheCapANewConnectionGets503AndTheCapFreesUp) {
+  gateway_process gw("  max_connections: 2\n");
+  auto first = std::make_unique<http_connection>(gw.port());
+  http_connection second(gw.port());
+  ASSERT_EQ(first->raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);  // both are now open and idle
+  ASSERT_EQ(second.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+  http_connection third(gw.port());
+  auto refused = third.read_reply();
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_STREQ(parse_json(refused.body)["error"]["code"].GetString(), "UNAVAILABLE");
+  first.reset();  // frees a slot
+  for (int i = 0; i < 50; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    try {
+      http_connection again(gw.port());
+      if (again.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status == 200) return;
+    } catch (const std::exception&) {
+    }
+  }
+  FAIL() << "no connection was served after one closed";
 }
 
 TEST(ServerDescriptors, RunningOutOfDescriptorsNeitherSpinsNorStopsServing) {
