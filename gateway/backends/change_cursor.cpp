@@ -109,6 +109,13 @@ std::optional<std::uint64_t> cursor_number(std::string_view s) {
   return v;
 }
 
+std::optional<std::int64_t> cursor_second(std::string_view s) {
+  constexpr std::uint64_t last_second = 253402300799;  // 9999-12-31T23:59:59Z
+  auto n = cursor_number(s);
+  if (!n || *n > last_second) return std::nullopt;
+  return static_cast<std::int64_t>(*n);
+}
+
 std::string customer_fingerprint(const domain::customer& c) {
   fnv1a f;
   f.field(c.id);

@@ -39,6 +39,9 @@ domain::error bad_cursor(std::string_view why);
 // numbers are canonical, so one position has one spelling.
 std::optional<std::uint64_t> cursor_number(std::string_view s);
 
+// A cursor_number that is a unix second no later than 9999-12-31T23:59:59Z, else nullopt.
+std::optional<std::int64_t> cursor_second(std::string_view s);
+
 // 8 lower-case hex digits over every canonical field of `c` (timestamps included). Two
 // reads of an unchanged customer give the same value; an edit almost surely changes it
 // (a 32-bit hash: a repeat is missed with probability 2^-32, and only when the edit

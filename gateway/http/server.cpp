@@ -260,15 +260,19 @@ asio::awaitable<void> server::impl::serve_requests(Stream& stream, connection& c
         break;
       }
     }
-    if (!ec && !parser.is_done() && handler_.before_body) {
+    // The request line and headers, copied once: before_body sees them, then the handler.
+    request req;
+    if (!ec) {
       const auto& head = parser.get();
-      request early;
-      early.method = std::string(head.method_string());
-      early.target = std::string(head.target());
-      early.remote_address = remote;
-      for (const auto& field : head) early.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
-      if (auto refused = handler_.before_body(early)) {
-        co_await write(stream, std::move(*refused), head.version(), false);
+      req.method = std::string(head.method_string());
+      req.target = std::string(head.target());
+      req.remote_address = remote;
+      req.headers.reserve(std::distance(head.begin(), head.end()));
+      for (const auto& field : head) req.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
+    }
+    if (!ec && !parser.is_done() && handler_.before_body) {
+      if (auto refused = handler_.before_body(req)) {
+        co_await write(stream, std::move(*refused), parser.get().version(), false);
         break;
       }
     }
@@ -296,12 +300,6 @@ asio::awaitable<void> server::impl::serve_requests(Stream& stream, connection& c
       break;
     }
     auto& in = parser.get();
-    request req;
-    req.method = std::string(in.method_string());
-    req.target = std::string(in.target());
-    req.remote_address = remote;
-    req.headers.reserve(std::distance(in.begin(), in.end()));
-    for (const auto& field : in) req.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
     req.body = std::move(in.body());
     const bool keep_alive = in.keep_alive();
     const unsigned version = in.version();

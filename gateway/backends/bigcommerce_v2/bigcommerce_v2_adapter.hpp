@@ -79,7 +79,7 @@ class bigcommerce_v2_backend final : public customer_backend, public std::enable
   boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
   boost::asio::awaitable<domain::result<change_page>> changes(request_context rc, std::string cursor, int limit) override;
   const store_capabilities& capabilities() const override { return bigcommerce_v2_capabilities(); }
-  bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
+  bool ready() override { return store_->ready(); }
 
  private:
   friend class v2_update_calls;

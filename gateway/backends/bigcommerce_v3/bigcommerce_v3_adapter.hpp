@@ -74,7 +74,7 @@ class bigcommerce_v3_backend final : public customer_backend {
   boost::asio::awaitable<domain::result<void>> remove(request_context rc, std::string id) override;
   boost::asio::awaitable<domain::result<change_page>> changes(request_context rc, std::string cursor, int limit) override;
   const store_capabilities& capabilities() const override { return bigcommerce_v3_capabilities(); }
-  bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
+  bool ready() override { return store_->ready(); }
 
  private:
   friend class v3_update_calls;

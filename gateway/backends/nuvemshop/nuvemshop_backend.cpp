@@ -242,7 +242,7 @@ class nuvemshop_backend final : public customer_backend {
                             store_->plan->query.paging.max_size, std::move(fetch));
   }
   const store_capabilities& capabilities() const override { return nuvemshop_capabilities(); }
-  bool ready() override { return store_->client->breaker() != upstream::breaker_state::open; }
+  bool ready() override { return store_->ready(); }
 
  private:
   store_ptr store_;

@@ -13,7 +13,6 @@ namespace {
 using domain::error_kind;
 
 constexpr std::size_t max_remembered = 1000;
-constexpr std::uint64_t last_second = 253402300799;  // 9999-12-31T23:59:59Z
 
 struct remembered {
   std::int64_t second = 0;
@@ -27,12 +26,6 @@ struct pass_position {
   std::map<std::uint64_t, remembered> delivered;
 };
 
-std::optional<std::int64_t> second_field(std::string_view s) {
-  auto n = cursor_number(s);
-  if (!n || *n > last_second) return std::nullopt;
-  return static_cast<std::int64_t>(*n);
-}
-
 domain::result<pass_position> open_position(const std::string& cursor, std::string_view backend, const std::string& store_id) {
   pass_position p;
   if (cursor.empty()) return p;
@@ -40,14 +33,14 @@ domain::result<pass_position> open_position(const std::string& cursor, std::stri
   if (!fields) return fields.error();
   const auto& f = *fields;
   if (!f[0].empty()) {
-    p.since = second_field(f[0]);
+    p.since = cursor_second(f[0]);
     if (!p.since) return bad_cursor("not a second");
   }
   auto after = cursor_number(f[1]);
   if (!after) return bad_cursor("not a position");
   p.after = *after;
   if (!f[2].empty()) {
-    p.pass_start = second_field(f[2]);
+    p.pass_start = cursor_second(f[2]);
     if (!p.pass_start) return bad_cursor("not a second");
   }
   const std::int64_t base = p.since.value_or(0);
@@ -55,9 +48,9 @@ domain::result<pass_position> open_position(const std::string& cursor, std::stri
     auto parts = split_cursor_list(entry, ':');
     if (parts.size() != 3) return bad_cursor("malformed delivered customer");
     auto id = cursor_number(parts[0]);
-    auto offset = cursor_number(parts[1]);
-    if (!id || !offset || *offset > last_second || !is_fingerprint(parts[2])) return bad_cursor("malformed delivered customer");
-    const remembered r{base + static_cast<std::int64_t>(*offset), std::string(parts[2])};
+    auto offset = cursor_second(parts[1]);
+    if (!id || !offset || !is_fingerprint(parts[2])) return bad_cursor("malformed delivered customer");
+    const remembered r{base + *offset, std::string(parts[2])};
     if (!p.delivered.emplace(*id, r).second) return bad_cursor("repeated delivered customer");
   }
   if (p.delivered.size() > max_remembered) return bad_cursor("too many delivered customers");

@@ -56,6 +56,8 @@ struct platform_store {
   std::chrono::milliseconds timeout{15'000};
 
   upstream::client::clock::time_point deadline() const { return upstream::client::clock::now() + timeout; }
+  // Ready to serve (for /readyz): its platform's circuit breaker is not open.
+  bool ready() const { return client->breaker() != upstream::breaker_state::open; }
   // The context for the platform calls of a request that starts now.
   // The context for the platform calls of a request that starts now: the store's timeout,
   // or the caller's deadline when that is earlier.

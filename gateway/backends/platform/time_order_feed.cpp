@@ -13,7 +13,6 @@ namespace {
 using domain::error_kind;
 
 constexpr std::size_t max_same_second = 1000;
-constexpr std::uint64_t last_second = 253402300799;  // 9999-12-31T23:59:59Z
 
 // Every change before second `since` was delivered, and of those in `since` the
 // customers (platform id -> fingerprint) as they were delivered.
@@ -32,9 +31,8 @@ domain::result<feed_position> open_position(const std::string& cursor, std::stri
     if (!ids.empty()) return bad_cursor("delivered ids without a second");
     return out;
   }
-  auto t = cursor_number(since);
-  if (!t || *t > last_second) return bad_cursor("not a second");
-  out.since = static_cast<std::int64_t>(*t);
+  out.since = cursor_second(since);
+  if (!out.since) return bad_cursor("not a second");
   for (auto entry : split_cursor_list(ids, ',')) {
     const auto colon = entry.find(':');
     if (colon == std::string_view::npos) return bad_cursor("malformed delivered id");
