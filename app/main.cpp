@@ -14,7 +14,7 @@ Commands:
   serve          run the gateway
   check-config   validate a configuration file and report every problem
   gen-key        print a new API key and the hash to put in the config
-  import         load customers (with order counts) into a local store
+  import         load customers into any store (order counts on local stores)
   sync           carry customers from one store to another (migrate, run, status, report)
 
 Run 'custbridge <command> --help' for a command's options.
